@@ -1,0 +1,1 @@
+"""Pure parsing of intake answers (no rasa-sdk imports): ages, pain levels, durations, contacts..."""
