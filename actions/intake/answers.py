@@ -1,0 +1,306 @@
+"""Turn one patient message into slot values for the question being asked.
+
+Pure glue between the answer parsers (``actions.intake.parsing``) and the
+clinical engine (``actions.clinical``); no rasa-sdk imports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions import clinical
+from actions.intake import parsing
+
+# What we keep of one free-text answer; the engine still reads the whole message.
+MAX_STORED_CHARS = 1000
+
+_NONE_ANSWERS = re.compile(
+    r"^\s*(no+|nope|none|nothing|nah|n/?a|not really|no(thing)? (at all|really)|"
+    r"none of (those|these|them|that)|nothing like that|not that i know( of)?|"
+    r"no,? (he|she|they|the doctor) didn'?t( say)?|/deny)\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What a message means for one slot: values to set, or why it can't be used."""
+
+    slots: dict[str, Any] = field(default_factory=dict)
+    red_flags: list[dict[str, Any]] = field(default_factory=list)
+    problem: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """True when the message answered the question."""
+        return self.problem is None and bool(self.slots)
+
+
+def clean_text(text: str) -> str:
+    """Trim, collapse whitespace and cap the length of a free-text answer."""
+    return re.sub(r"\s+", " ", text or "").strip()[:MAX_STORED_CHARS]
+
+
+def says_none(text: str) -> bool:
+    """True for "no", "none", "nothing like that" and similar empty answers."""
+    return bool(_NONE_ANSWERS.match(text or ""))
+
+
+def yes_no(text: str, intent: str | None) -> bool | None:
+    """A yes/no answer from the text, falling back to the affirm/deny intent."""
+    if text.strip() == "/affirm":
+        return True
+    if text.strip() == "/deny":
+        return False
+    parsed = parsing.parse_yes_no(text)
+    if parsed is not None:
+        return parsed
+    return {"affirm": True, "deny": False}.get(intent or "")
+
+
+def _flags(text: str) -> list[dict[str, Any]]:
+    return list(clinical.analyze(text)["red_flags"])
+
+
+def _free_text(slot: str, text: str, *, none_value: str = "none") -> Interpretation:
+    cleaned = clean_text(text)
+    if not cleaned or parsing.looks_like_gibberish(cleaned):
+        return Interpretation(problem="not_understood")
+    if says_none(cleaned):
+        return Interpretation(slots={slot: none_value})
+    return Interpretation(slots={slot: cleaned}, red_flags=_flags(text))
+
+
+def _consent(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    answer = yes_no(text, intent)
+    if answer is None:
+        return Interpretation(problem="not_understood")
+    return Interpretation(slots={"consent": answer})
+
+
+def _name(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    result = parsing.parse_name(text)
+    if result.value is None:
+        return Interpretation(problem=result.problem or "not_a_name")
+    return Interpretation(slots={"patient_name": result.value})
+
+
+def _age(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    result = parsing.parse_age(text)
+    if result.value is None:
+        return Interpretation(problem=result.problem or "not_understood")
+    flags = []
+    if result.value < 18:
+        flags.append(
+            {
+                "id": "minor",
+                "level": "caution",
+                "evidence": f"age {result.value}",
+                "advice": "Under 18: a parent or guardian must consent and be present.",
+            }
+        )
+    return Interpretation(slots={"age": result.value}, red_flags=flags)
+
+
+def _contact(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    result = parsing.parse_contact(text)
+    if result.value is None:
+        return Interpretation(problem=result.problem or "not_understood")
+    return Interpretation(slots={"contact": result.value})
+
+
+def _complaint(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    cleaned = clean_text(text)
+    if not cleaned or parsing.looks_like_gibberish(cleaned) or says_none(cleaned):
+        return Interpretation(problem="not_understood")
+    found = clinical.analyze(text)
+    return Interpretation(
+        slots={
+            "chief_complaint": cleaned,
+            "body_regions": found["body_regions"],
+            "symptoms": found["symptoms"],
+        },
+        red_flags=list(found["red_flags"]),
+    )
+
+
+def _pain(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    result = parsing.parse_pain_level(text)
+    if result.value is None:
+        return Interpretation(problem=result.problem or "not_understood")
+    return Interpretation(slots={"pain_level": result.value})
+
+
+def _duration(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    result = parsing.parse_duration(text, today=today)
+    if result.value is None:
+        return Interpretation(problem=result.problem or "not_understood")
+    return Interpretation(
+        slots={
+            "pain_duration": result.value.text,
+            "duration_days": result.value.days,
+            "chronicity": result.value.chronicity,
+        }
+    )
+
+
+def _onset(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    cleaned = clean_text(text)
+    if not cleaned or parsing.looks_like_gibberish(cleaned):
+        return Interpretation(problem="not_understood")
+    return Interpretation(
+        slots={"onset_cause": clinical.classify_onset(cleaned), "onset_text": cleaned},
+        red_flags=_flags(text),
+    )
+
+
+def _diagnosis(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    return _free_text("diagnosis", text)
+
+
+def _referral(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    answer = yes_no(text, intent)
+    if answer is None:
+        return Interpretation(problem="not_understood")
+    return Interpretation(slots={"physician_referral": answer})
+
+
+def _referring(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    return _free_text("referring_physician", text, none_value="not given")
+
+
+def _history(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    return _free_text("medical_history", text)
+
+
+def _medications(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    base = _free_text("medications", text)
+    if not base.accepted:
+        return base
+    meds = [] if base.slots["medications"] == "none" else clinical.extract_medications(text)
+    return Interpretation(slots={**base.slots, "medication_list": meds}, red_flags=base.red_flags)
+
+
+def _goals(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    goals = parsing.parse_goals(clean_text(text))
+    if not goals or parsing.looks_like_gibberish(text):
+        return Interpretation(problem="not_understood")
+    return Interpretation(slots={"goals": goals})
+
+
+def _pressure(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    pressure = parsing.parse_pressure(text)
+    if pressure is None:
+        return Interpretation(problem="not_understood")
+    return Interpretation(slots={"pressure_preference": pressure})
+
+
+def _insurance(text: str, intent: str | None, today: datetime.date) -> Interpretation:
+    if parsing.looks_like_gibberish(text):
+        return Interpretation(problem="not_understood")
+    result = parsing.parse_insurance(text)
+    if result.value is None:
+        return Interpretation(problem=result.problem or "not_understood")
+    value = "self_pay" if result.value.self_pay else (result.value.provider or "")
+    if not value:
+        return Interpretation(problem="not_understood")
+    return Interpretation(slots={"insurance": value})
+
+
+_INTERPRETERS: dict[str, Callable[[str, str | None, datetime.date], Interpretation]] = {
+    "consent": _consent,
+    "patient_name": _name,
+    "age": _age,
+    "contact": _contact,
+    "chief_complaint": _complaint,
+    "pain_level": _pain,
+    "pain_duration": _duration,
+    "onset_cause": _onset,
+    "diagnosis": _diagnosis,
+    "physician_referral": _referral,
+    "referring_physician": _referring,
+    "medical_history": _history,
+    "medications": _medications,
+    "goals": _goals,
+    "pressure_preference": _pressure,
+    "insurance": _insurance,
+}
+
+
+def interpret(
+    slot: str, text: str, *, intent: str | None = None, today: datetime.date | None = None
+) -> Interpretation:
+    """Read ``text`` as the answer to the question for ``slot``.
+
+    ``intent`` is the NLU intent of the message (it settles yes/no buttons);
+    ``today`` anchors dates such as "since March".
+    """
+    interpreter = _INTERPRETERS.get(slot)
+    if interpreter is None:
+        return Interpretation(problem="not_understood")
+    return interpreter(text or "", intent, today or datetime.date.today())
+
+
+def volunteered(text: str, *, today: datetime.date | None = None) -> Interpretation:
+    """Answers the patient gave without being asked, from one free message.
+
+    Name, age, contact, pain level and duration come from the parsers' own
+    precise patterns; a message that names a body region or symptom also
+    counts as the main complaint.
+    """
+    day = today or datetime.date.today()
+    values: dict[str, Any] = {}
+    flags: list[dict[str, Any]] = []
+    for slot, fragment in parsing.find_volunteered(text).items():
+        found = interpret(slot, fragment, today=day)
+        if found.accepted:
+            values.update(found.slots)
+            flags.extend(found.red_flags)
+    complaint = clinical.analyze(text)
+    if complaint["body_regions"] and complaint["symptoms"]:
+        values.update(
+            {
+                "chief_complaint": clean_text(text),
+                "body_regions": complaint["body_regions"],
+                "symptoms": complaint["symptoms"],
+            }
+        )
+    flags.extend(complaint["red_flags"])
+    return Interpretation(slots=values, red_flags=flags)
+
+
+def intake_answers(slots: dict[str, Any]) -> dict[str, str]:
+    """The intake answers as the clinical engine's ``assess`` takes them: slot -> text."""
+    keys = (
+        "patient_name",
+        "age",
+        "contact",
+        "chief_complaint",
+        "pain_level",
+        "pain_duration",
+        "onset_cause",
+        "diagnosis",
+        "physician_referral",
+        "referring_physician",
+        "medical_history",
+        "medications",
+        "pressure_preference",
+        "insurance",
+    )
+    result: dict[str, str] = {}
+    for key in keys:
+        value = slots.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        result[key] = str(value)
+    if slots.get("onset_text"):
+        result["onset_cause"] = str(slots["onset_text"])
+    if slots.get("goals"):
+        result["goals"] = ", ".join(slots["goals"])
+    return result

@@ -1,0 +1,67 @@
+"""Patient-facing texts of the intake actions, loaded from ``messages.yml``.
+
+The wording is data so a clinician can review it without reading code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MESSAGES_FILE = Path(__file__).with_name("messages.yml")
+
+Button = dict[str, str]
+
+
+@cache
+def _messages() -> dict[str, Any]:
+    with MESSAGES_FILE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict):
+        raise ValueError(f"{MESSAGES_FILE}: expected a mapping at the top level")
+    return data
+
+
+def text(path: str, **values: object) -> str:
+    """The message at ``path`` ("section.key" or "section.key/variant"), formatted with ``values``."""
+    section, _, key = path.partition(".")
+    node: Any = _messages()[section]
+    if key:
+        node = node[key]
+    if isinstance(node, dict):
+        node = node["text"]
+    return str(node).format(**values) if values else str(node)
+
+
+def buttons(path: str) -> list[Button]:
+    """Quick-reply buttons at ``path`` as Rasa button dicts (title + payload)."""
+    section, _, key = path.partition(".")
+    node: Any = _messages()[section]
+    if key:
+        node = node[key]
+    if isinstance(node, dict):
+        node = node.get("buttons", [])
+    return [{"title": str(title), "payload": str(payload)} for title, payload in node or []]
+
+
+def question(slot: str) -> tuple[str, list[Button]]:
+    """The question that asks for ``slot`` and its quick replies."""
+    return text(f"ask.{slot}"), buttons(f"ask.{slot}")
+
+
+def invalid(slot: str, problem: str | None) -> str:
+    """The re-ask hint for ``slot``: specific to ``problem`` when one is written, else general."""
+    table: dict[str, str] = _messages()["invalid"]
+    for key in (f"{slot}/{problem}", slot, "default"):
+        if key in table:
+            return table[key]
+    raise KeyError(slot)  # pragma: no cover - "default" is always present
+
+
+def why(slot: str | None) -> str:
+    """Why the intake asks for ``slot`` (a general reason when no question is open)."""
+    table: dict[str, str] = _messages()["why"]
+    return table.get(slot or "", table["default"])

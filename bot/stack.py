@@ -1,0 +1,165 @@
+"""Start, watch and stop the bot's processes: the action server and Rasa.
+
+Used by ``python -m bot.run`` (for people) and by the end-to-end tests and
+benchmarks (for machines), so both run exactly the same processes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.paths import APP_PYTHON, CREDENTIALS, ENDPOINTS, RASA_BIN, REPO_ROOT
+from bot.train import rasa_env
+
+READY_TIMEOUT_S = 180.0
+
+# (service name, state, detail) -> None: how progress is reported.
+StatusCallback = Callable[[str, str, str], None]
+
+
+@dataclass
+class Service:
+    """One child process with its log file and health URL."""
+
+    name: str
+    command: list[str]
+    health_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, env: dict[str, str]) -> None:
+        """Start the process, sending its output to the log file."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def exit_code(self) -> int | None:
+        """None while running, else the exit code."""
+        return None if self.process is None else self.process.poll()
+
+    def healthy(self) -> bool:
+        """True when the health URL answers 200."""
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as reply:
+                return bool(reply.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Ask the process group to stop; kill it if it does not."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=5)
+
+
+@dataclass
+class Stack:
+    """The action server and a Rasa server for one model, on loopback ports."""
+
+    model: Path
+    rasa_port: int = 5005
+    action_port: int = 5055
+    log_dir: Path = REPO_ROOT / "var" / "log"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    services: list[Service] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def environment(self) -> dict[str, str]:
+        """Environment shared by both processes (tokens, endpoints, no telemetry)."""
+        env = rasa_env()
+        env.update(
+            {
+                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+                "ACTION_SERVER_TOKEN": self.action_token,
+                "ACTION_SERVER_PORT": str(self.action_port),
+                "SANIC_HOST": "127.0.0.1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self, *, on_status: StatusCallback | None = None) -> None:
+        """Start both processes and wait (bounded) until each answers its health check."""
+        self.services = [
+            Service(
+                "actions",
+                [str(APP_PYTHON), "-m", "bot.action_server", "--port", str(self.action_port)],
+                f"http://127.0.0.1:{self.action_port}/health",
+                self.log_dir / "actions.log",
+            ),
+            Service(
+                "rasa",
+                [
+                    str(RASA_BIN), "run",
+                    "--model", str(self.model),
+                    "--endpoints", str(ENDPOINTS),
+                    "--credentials", str(CREDENTIALS),
+                    "--interface", "127.0.0.1",
+                    "--port", str(self.rasa_port),
+                    "--enable-api",
+                    "--auth-token", self.rasa_token,
+                ],
+                f"http://127.0.0.1:{self.rasa_port}/status?token={self.rasa_token}",
+                self.log_dir / "rasa.log",
+            ),
+        ]
+        env = self.environment()
+        for service in self.services:
+            service.start(env)
+            if on_status:
+                on_status(service.name, "starting", f"log: {service.log_path}")
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        waiting = list(self.services)
+        while waiting and time.monotonic() < deadline:
+            for service in list(waiting):
+                code = service.exit_code()
+                if code is not None:
+                    self.stop()
+                    raise RuntimeError(
+                        f"{service.name} exited with code {code} while starting; see {service.log_path}"
+                    )
+                if service.healthy():
+                    waiting.remove(service)
+                    if on_status:
+                        on_status(service.name, "ready", service.health_url.split("?")[0])
+            time.sleep(0.5)
+        if waiting:
+            self.stop()
+            names = ", ".join(s.name for s in waiting)
+            raise RuntimeError(f"{names} not ready after {READY_TIMEOUT_S:.0f} s")
+
+    def dead(self) -> Service | None:
+        """The first service that has exited, if any."""
+        return next((s for s in self.services if s.exit_code() is not None), None)
+
+    def stop(self) -> None:
+        """Stop every process (Rasa first, so no action call is cut off)."""
+        for service in reversed(self.services):
+            service.stop()

@@ -1,0 +1,20 @@
+"""Shared test settings: no telemetry, and a CI flag for services that must not be skipped."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip when a local service is missing, but fail in CI, where it must be there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
