@@ -37,7 +37,7 @@ bench-nlu: install ## held-out intent F1, training time, model load, REST latenc
 	@$(APP)/python -m bot.bench.nlu
 
 bench-clinical: install ## clinical engine: top-1/top-3, red-flag recall, false alarms, latency
-	@$(APP)/python -m actions.clinical.bench
+	@$(APP)/python -m bot.bench.clinical
 
 clean: ## remove trained models and runtime files (keeps the environments)
 	rm -rf models/*.tar.gz var/ .rasa/ results/

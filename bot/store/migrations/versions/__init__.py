@@ -1,0 +1,1 @@
+"""Migration revisions, oldest first (revision ids 0001, 0002, ...)."""

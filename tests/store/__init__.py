@@ -1,0 +1,1 @@
+"""Tests of the intake database, settings and the intake CLI."""
