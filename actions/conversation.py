@@ -6,6 +6,7 @@ messages we could not understand, and messages that sound like an emergency.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,6 +19,8 @@ from actions.clinic import clinic_values
 from actions.conversation_state import latest_message, slots_of
 from actions.intake import flow, messages
 from actions.intake_form import MISUNDERSTANDING_LIMIT
+from actions.referral import summary_from_tracker
+from actions.storage import SummaryNotSavedError, store_summary
 
 
 def _open_question(tracker: Tracker) -> str | None:
@@ -93,6 +96,11 @@ class Handoff(Action):
     ) -> list[EventType]:
         """Reply with how to reach a person; flag the conversation."""
         dispatcher.utter_message(text=messages.text("handoff.text", **clinic_values()))
+        if tracker.get_slot("consent") is True:
+            # Staff see the request even if the patient leaves now; the final
+            # submit replaces this partial intake.
+            with contextlib.suppress(SummaryNotSavedError):  # logged; contact details given
+                store_summary(summary_from_tracker(tracker), partial=True, needs_staff=True)
         if _open_question(tracker):
             dispatcher.utter_message(text=messages.text("handoff.continue"))
         return [SlotSet("handoff_requested", True), SlotSet("misunderstandings", 0)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
+import contextlib
 import logging
 from typing import Any
 
@@ -11,12 +11,13 @@ from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import clinical
 from actions.clinic import clinic_values
 from actions.conversation import emergency_reply
 from actions.conversation_state import slots_of
-from actions.intake import answers, messages
-from actions.intake.summary import build_summary, flag_names
+from actions.intake import messages
+from actions.intake.summary import flag_names
+from actions.referral import summary_from_tracker
+from actions.storage import SummaryNotSavedError, store_summary
 
 logger = logging.getLogger(__name__)
 
@@ -37,30 +38,36 @@ class SubmitIntake(Action):
             dispatcher.utter_message(text=messages.text("submit.declined", **clinic_values()))
             return [AllSlotsReset()]
 
-        assessment = clinical.assess(answers.intake_answers(slots))
-        summary = build_summary(
-            conversation_id=tracker.sender_id,
-            slots=slots,
-            assessment=assessment,
-            now=datetime.datetime.now(datetime.timezone.utc),
-        )
+        summary = summary_from_tracker(tracker)
         flags = summary["triage"]["red_flags"]
         if summary["triage"]["level"] == "emergency":
+            # The patient is told to seek care first; then staff are alerted through
+            # a partial intake (kept even before consent: duty of care).
             for text in emergency_reply([f for f in flags if f["level"] == "emergency"]):
                 dispatcher.utter_message(text=text)
+            with contextlib.suppress(SummaryNotSavedError):  # logged; advice already given
+                store_summary(summary, partial=True, needs_staff=True)
             logger.info("intake stopped for an emergency: conversation %s", tracker.sender_id)
             return [SlotSet("intake_status", "emergency")]
 
-        _thank(dispatcher, summary)
-        logger.info("intake completed: conversation %s", tracker.sender_id)
+        try:
+            reference = store_summary(
+                summary, partial=False, needs_staff=bool(slots.get("handoff_requested"))
+            )
+        except SummaryNotSavedError:
+            dispatcher.utter_message(text=messages.text("submit.not_saved", **clinic_values()))
+            return []
+        _thank(dispatcher, summary, reference)
+        logger.info("intake %s completed: conversation %s", reference, tracker.sender_id)
         return [SlotSet("intake_status", "complete")]
 
 
-def _thank(dispatcher: CollectingDispatcher, summary: dict[str, Any]) -> None:
+def _thank(dispatcher: CollectingDispatcher, summary: dict[str, Any], reference: str) -> None:
     values = clinic_values()
     first_name = str(summary["patient"]["name"] or "").split(" ")[0]
     name = f", {first_name}" if first_name else ""
     dispatcher.utter_message(text=messages.text("submit.done", name=name, **values))
+    dispatcher.utter_message(text=messages.text("submit.reference", reference=reference))
     flags = summary["triage"]["red_flags"]
     clearance = flag_names(flags, "physician_clearance")
     if clearance:

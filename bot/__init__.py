@@ -1,1 +1,1 @@
-"""The assistant and the service around it: training, running, CLI (and later the store and web gateway)."""
+"""The assistant and the service around it: training, running, store, gateway, CLI."""

@@ -44,7 +44,9 @@ def build_app(token: str) -> Sanic:
 def main(argv: list[str] | None = None) -> int:
     """Command line: serve the actions until stopped."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", DEFAULT_PORT)))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", DEFAULT_PORT))
+    )
     parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
     args = parser.parse_args(argv)
     token = os.environ.get("ACTION_SERVER_TOKEN", "")

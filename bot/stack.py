@@ -6,6 +6,7 @@ benchmarks (for machines), so both run exactly the same processes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -16,14 +17,41 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
 
 from bot.paths import APP_PYTHON, CREDENTIALS, ENDPOINTS, RASA_BIN, REPO_ROOT
+from bot.settings import get_settings
+from bot.store import upgrade_database
 from bot.train import rasa_env
 
 READY_TIMEOUT_S = 180.0
+# Longer than Rasa's 300 s action timeout (see bot/endpoints.yml).
+LOCK_LIFETIME_S = 330
 
 # (service name, state, detail) -> None: how progress is reported.
 StatusCallback = Callable[[str, str, str], None]
+
+
+def tracker_store_url(database_url: str) -> str:
+    """Rasa's tracker-store URL for our DATABASE_URL (Rasa's SQLAlchemy 1.4 uses psycopg2)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def lock_store_settings(redis_url: str) -> dict[str, str]:
+    """Environment for the lock store: Redis when REDIS_URL is set, else in memory."""
+    if not redis_url:
+        return {"RASA_LOCK_STORE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "6379"}
+    parts = urlsplit(redis_url)
+    return {
+        "RASA_LOCK_STORE": "redis",
+        "REDIS_HOST": parts.hostname or "127.0.0.1",
+        "REDIS_PORT": str(parts.port or 6379),
+    }
 
 
 @dataclass
@@ -41,7 +69,11 @@ class Service:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            self.command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         log.close()
@@ -66,10 +98,8 @@ class Service:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=timeout)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(timeout=5)
 
 
@@ -92,17 +122,23 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def environment(self) -> dict[str, str]:
-        """Environment shared by both processes (tokens, endpoints, no telemetry)."""
+        """Environment shared by both processes (tokens, endpoints, stores, no telemetry)."""
         env = rasa_env()
+        env.update(self.extra_env)
+        database_url = env.get("DATABASE_URL") or get_settings().database_url
+        redis_url = env.get("REDIS_URL", "")
         env.update(
             {
+                "DATABASE_URL": database_url,
                 "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
                 "ACTION_SERVER_TOKEN": self.action_token,
                 "ACTION_SERVER_PORT": str(self.action_port),
                 "SANIC_HOST": "127.0.0.1",
+                "RASA_TRACKER_URL": tracker_store_url(database_url),
+                "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S),
+                **lock_store_settings(redis_url),
             }
         )
-        env.update(self.extra_env)
         return env
 
     def start(self, *, on_status: StatusCallback | None = None) -> None:
@@ -117,20 +153,28 @@ class Stack:
             Service(
                 "rasa",
                 [
-                    str(RASA_BIN), "run",
-                    "--model", str(self.model),
-                    "--endpoints", str(ENDPOINTS),
-                    "--credentials", str(CREDENTIALS),
-                    "--interface", "127.0.0.1",
-                    "--port", str(self.rasa_port),
+                    str(RASA_BIN),
+                    "run",
+                    "--model",
+                    str(self.model),
+                    "--endpoints",
+                    str(ENDPOINTS),
+                    "--credentials",
+                    str(CREDENTIALS),
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.rasa_port),
                     "--enable-api",
-                    "--auth-token", self.rasa_token,
+                    "--auth-token",
+                    self.rasa_token,
                 ],
                 f"http://127.0.0.1:{self.rasa_port}/status?token={self.rasa_token}",
                 self.log_dir / "rasa.log",
             ),
         ]
         env = self.environment()
+        upgrade_database(env["DATABASE_URL"])  # creates var/ and the tables Rasa shares
         for service in self.services:
             service.start(env)
             if on_status:
@@ -143,7 +187,8 @@ class Stack:
                 if code is not None:
                     self.stop()
                     raise RuntimeError(
-                        f"{service.name} exited with code {code} while starting; see {service.log_path}"
+                        f"{service.name} exited with code {code} while starting; "
+                        f"see {service.log_path}"
                     )
                 if service.healthy():
                     waiting.remove(service)

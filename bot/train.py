@@ -96,7 +96,11 @@ def _prune(keep: Path) -> None:
     """Delete older models of the same kind, keeping the newest few."""
     prefix = keep.name.rsplit("-", 1)[0] + "-"
     same_kind = sorted(
-        (p for p in MODELS_DIR.glob(f"{prefix}*.tar.gz") if p.name.count("-") == keep.name.count("-")),
+        (
+            p
+            for p in MODELS_DIR.glob(f"{prefix}*.tar.gz")
+            if p.name.count("-") == keep.name.count("-")
+        ),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
@@ -107,7 +111,9 @@ def _prune(keep: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Command line: train if needed and print the model path."""
     parser = argparse.ArgumentParser(prog="intake train", description=__doc__)
-    parser.add_argument("--config", type=Path, default=CONFIG, help="Rasa config (default config.yml)")
+    parser.add_argument(
+        "--config", type=Path, default=CONFIG, help="Rasa config (default config.yml)"
+    )
     parser.add_argument("--force", action="store_true", help="train even if the model is current")
     args = parser.parse_args(argv)
     path, seconds = ensure_model(args.config, force=args.force)

@@ -1,1 +1,1 @@
-"""Pure parsing of intake answers (no rasa-sdk imports): ages, pain levels, durations, contacts..."""
+"""Pure intake logic (no rasa-sdk imports): parsing answers, form flow, read-back."""

@@ -26,7 +26,7 @@ def _messages() -> dict[str, Any]:
 
 
 def text(path: str, **values: object) -> str:
-    """The message at ``path`` ("section.key" or "section.key/variant"), formatted with ``values``."""
+    """The message at ``path`` ("section.key"), formatted with ``values``."""
     section, _, key = path.partition(".")
     node: Any = _messages()[section]
     if key:

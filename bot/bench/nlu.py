@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     model, train_seconds = ensure_model(CONFIG, force=not args.skip_train)
-    stack = Stack(model=model, rasa_port=5105, action_port=5155, log_dir=REPO_ROOT / "var" / "bench")
+    stack = Stack(
+        model=model, rasa_port=5105, action_port=5155, log_dir=REPO_ROOT / "var" / "bench"
+    )
     started = time.monotonic()
     stack.start()
     load_seconds = time.monotonic() - started
@@ -156,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"server ready + model load  {load_seconds:.1f} s")
     print(
         f"REST latency per message   p50 {percentile(latencies, 50):.0f} ms, "
-        f"p95 {percentile(latencies, 95):.0f} ms over {len(latencies)} messages   (target p95 <= 150 ms)"
+        f"p95 {percentile(latencies, 95):.0f} ms over {len(latencies)} messages"
+        "   (target p95 <= 150 ms)"
     )
     if errors:
         print("\nmisclassified held-out utterances:")

@@ -62,7 +62,9 @@ def test_happy_path_completes_the_intake(patient: Patient) -> None:
     assert slots["duration_days"] == 21 and slots["chronicity"] == "acute"
     assert slots["contact"] == "maria.lopez@example.com"
     assert slots["insurance"] == "self_pay" and slots["goals"] == ["pain_relief"]
-    assert patient.tracker()["active_loop"] in ({}, None) or not patient.tracker()["active_loop"].get("name")
+    assert patient.tracker()["active_loop"] in ({}, None) or not patient.tracker()[
+        "active_loop"
+    ].get("name")
 
 
 def test_volunteered_answers_are_not_asked_again(patient: Patient) -> None:
@@ -112,7 +114,9 @@ def test_optional_question_can_be_skipped(patient: Patient) -> None:
     start(patient)
     answer_all(patient, ANSWERS[:5])
     reply = patient.says("can I skip this?")
-    assert messages.text("skip.skipped") in reply and asks("onset_cause") in reply, patient.history()
+    assert messages.text("skip.skipped") in reply and asks("onset_cause") in reply, (
+        patient.history()
+    )
     assert patient.slot("skipped_slots") == ["pain_duration"]
 
 
@@ -145,7 +149,9 @@ def test_correction_at_the_summary(patient: Patient) -> None:
     answer_all(patient)
     patient.says("self-pay")
     reply = patient.says("no, the pain is in my right shoulder")
-    assert "right shoulder" in reply.lower() and asks("summary_confirmed") in reply, patient.history()
+    assert "right shoulder" in reply.lower() and asks("summary_confirmed") in reply, (
+        patient.history()
+    )
     regions = patient.slot("body_regions")
     assert {"region": "shoulder", "side": "right"} in regions
     plain_no = patient.says("no")

@@ -30,10 +30,14 @@ def run_rasa(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_training_data_is_valid_without_warnings() -> None:
     result = run_rasa(
-        "data", "validate",
-        "--domain", str(DOMAIN_DIR),
-        "--data", str(DATA_DIR),
-        "--config", str(CONFIG),
+        "data",
+        "validate",
+        "--domain",
+        str(DOMAIN_DIR),
+        "--data",
+        str(DATA_DIR),
+        "--config",
+        str(CONFIG),
         "--fail-on-warnings",
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
@@ -41,11 +45,16 @@ def test_training_data_is_valid_without_warnings() -> None:
 
 def test_stories_pass(trained_model: Path, tmp_path: Path) -> None:
     result = run_rasa(
-        "test", "core",
-        "--model", str(trained_model),
-        "--stories", str(STORIES),
-        "--endpoints", str(REPO_ROOT / "tests" / "config" / "endpoints.test.yml"),
-        "--out", str(tmp_path),
+        "test",
+        "core",
+        "--model",
+        str(trained_model),
+        "--stories",
+        str(STORIES),
+        "--endpoints",
+        str(REPO_ROOT / "tests" / "config" / "endpoints.test.yml"),
+        "--out",
+        str(tmp_path),
         "--fail-on-prediction-errors",
         "--no-plot",
     )

@@ -58,19 +58,113 @@ CONSENTED = {"consent": True}
 @pytest.mark.parametrize(
     ("requested", "text", "intent", "slots", "expected"),
     [
-        ("consent", "/affirm", "affirm", {}, {"consent": True, "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("consent", "/deny", "deny", {}, {"consent": False, "misunderstandings": 0, "requested_slot": None}),
-        ("patient_name", "i'm maria lopez", "inform", CONSENTED, {"patient_name": "Maria Lopez", "misunderstandings": 0, "requested_slot": "age"}),
-        ("age", "42", "inform", CONSENTED, {"age": 42, "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("contact", "Maria.L@Example.com", "inform", CONSENTED, {"contact": "maria.l@example.com", "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("pain_level", "about a 6", "inform", CONSENTED, {"pain_level": 6, "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("pain_level", "moderate", "inform", CONSENTED, {"pain_level": 5, "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("physician_referral", "/deny", "deny", CONSENTED, {"physician_referral": False, "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("goals", "less pain and to relax", "inform", CONSENTED, {"goals": ["pain_relief", "stress_reduction"], "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("pressure_preference", "gentle please", "inform", CONSENTED, {"pressure_preference": "light", "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("insurance", "I'll pay myself", "inform", CONSENTED, {"insurance": "self_pay", "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("insurance", "Blue Cross", "inform", CONSENTED, {"insurance": "Blue Cross", "misunderstandings": 0, "requested_slot": "patient_name"}),
-        ("referring_physician", "Dr. Patel at Riverside", "inform", {**CONSENTED, "physician_referral": True}, {"referring_physician": "Dr. Patel at Riverside", "misunderstandings": 0, "requested_slot": "patient_name"}),
+        (
+            "consent",
+            "/affirm",
+            "affirm",
+            {},
+            {"consent": True, "misunderstandings": 0, "requested_slot": "patient_name"},
+        ),
+        (
+            "consent",
+            "/deny",
+            "deny",
+            {},
+            {"consent": False, "misunderstandings": 0, "requested_slot": None},
+        ),
+        (
+            "patient_name",
+            "i'm maria lopez",
+            "inform",
+            CONSENTED,
+            {"patient_name": "Maria Lopez", "misunderstandings": 0, "requested_slot": "age"},
+        ),
+        (
+            "age",
+            "42",
+            "inform",
+            CONSENTED,
+            {"age": 42, "misunderstandings": 0, "requested_slot": "patient_name"},
+        ),
+        (
+            "contact",
+            "Maria.L@Example.com",
+            "inform",
+            CONSENTED,
+            {
+                "contact": "maria.l@example.com",
+                "misunderstandings": 0,
+                "requested_slot": "patient_name",
+            },
+        ),
+        (
+            "pain_level",
+            "about a 6",
+            "inform",
+            CONSENTED,
+            {"pain_level": 6, "misunderstandings": 0, "requested_slot": "patient_name"},
+        ),
+        (
+            "pain_level",
+            "moderate",
+            "inform",
+            CONSENTED,
+            {"pain_level": 5, "misunderstandings": 0, "requested_slot": "patient_name"},
+        ),
+        (
+            "physician_referral",
+            "/deny",
+            "deny",
+            CONSENTED,
+            {"physician_referral": False, "misunderstandings": 0, "requested_slot": "patient_name"},
+        ),
+        (
+            "goals",
+            "less pain and to relax",
+            "inform",
+            CONSENTED,
+            {
+                "goals": ["pain_relief", "stress_reduction"],
+                "misunderstandings": 0,
+                "requested_slot": "patient_name",
+            },
+        ),
+        (
+            "pressure_preference",
+            "gentle please",
+            "inform",
+            CONSENTED,
+            {
+                "pressure_preference": "light",
+                "misunderstandings": 0,
+                "requested_slot": "patient_name",
+            },
+        ),
+        (
+            "insurance",
+            "I'll pay myself",
+            "inform",
+            CONSENTED,
+            {"insurance": "self_pay", "misunderstandings": 0, "requested_slot": "patient_name"},
+        ),
+        (
+            "insurance",
+            "Blue Cross",
+            "inform",
+            CONSENTED,
+            {"insurance": "Blue Cross", "misunderstandings": 0, "requested_slot": "patient_name"},
+        ),
+        (
+            "referring_physician",
+            "Dr. Patel at Riverside",
+            "inform",
+            {**CONSENTED, "physician_referral": True},
+            {
+                "referring_physician": "Dr. Patel at Riverside",
+                "misunderstandings": 0,
+                "requested_slot": "patient_name",
+            },
+        ),
     ],
 )
 def test_valid_answers_set_exact_slots(
@@ -105,7 +199,9 @@ def test_pain_duration_sets_days_and_chronicity() -> None:
 )
 def test_invalid_answers_reask_with_a_hint(requested: str, text: str, problem: str | None) -> None:
     events, dispatcher = run(make_tracker(text, requested=requested, slots=CONSENTED))
-    assert events == slot_events(**{requested: None, "misunderstandings": 1, "requested_slot": "patient_name"})
+    assert events == slot_events(
+        **{requested: None, "misunderstandings": 1, "requested_slot": "patient_name"}
+    )
     assert [m["text"] for m in dispatcher.messages] == [messages.invalid(requested, problem)]
 
 
@@ -138,19 +234,26 @@ def test_interruptions_are_rejected_so_a_rule_answers(text: str, intent: str) ->
 
 def test_unclear_message_is_rejected_for_the_misunderstanding_rule() -> None:
     events, _ = run(
-        make_tracker("asdfghjkl", requested="age", intent="nlu_fallback", confidence=0.3, slots=CONSENTED)
+        make_tracker(
+            "asdfghjkl", requested="age", intent="nlu_fallback", confidence=0.3, slots=CONSENTED
+        )
     )
     assert events == []
 
 
 def test_low_confidence_interruption_loses_to_an_answer_that_fits() -> None:
-    events, _ = run(make_tracker("7", requested="pain_level", intent="faq", confidence=0.5, slots=CONSENTED))
+    events, _ = run(
+        make_tracker("7", requested="pain_level", intent="faq", confidence=0.5, slots=CONSENTED)
+    )
     assert SlotSet("pain_level", 7) in events
 
 
 def test_resuming_after_an_interruption_only_asks_again() -> None:
     tracker = make_tracker(
-        "why do you need this", requested="age", intent="ask_why", slots=CONSENTED,
+        "why do you need this",
+        requested="age",
+        intent="ask_why",
+        slots=CONSENTED,
         after_interruption="action_explain_why",
     )
     events, _ = run(tracker)
@@ -182,7 +285,13 @@ def test_declined_consent_keeps_nothing_volunteered() -> None:
 
 
 def test_skipped_questions_are_not_asked() -> None:
-    slots = {**CONSENTED, "patient_name": "A", "age": 30, "contact": "a@b.co",
-             "chief_complaint": "neck pain", "skipped_slots": ["pain_duration", "onset_cause"]}
+    slots = {
+        **CONSENTED,
+        "patient_name": "A",
+        "age": 30,
+        "contact": "a@b.co",
+        "chief_complaint": "neck pain",
+        "skipped_slots": ["pain_duration", "onset_cause"],
+    }
     events, _ = run(make_tracker("6", requested="pain_level", slots=slots))
     assert events[-1] == SlotSet("requested_slot", "diagnosis")
