@@ -10,7 +10,7 @@ import contextlib
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -79,9 +79,9 @@ class StartOver(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Reset all slots and close the form; the rule then opens it again."""
+        """Reset all slots; the rule then runs the form, which asks for consent again."""
         dispatcher.utter_message(text=messages.text("start_over"))
-        return [ActiveLoop(None), AllSlotsReset()]
+        return [AllSlotsReset()]
 
 
 class Handoff(Action):
@@ -133,6 +133,25 @@ class HandleMisunderstanding(Action):
                 buttons=messages.buttons("misunderstood.buttons"),
             )
         return [SlotSet("misunderstandings", count)]
+
+
+class CoreFallback(HandleMisunderstanding):
+    """What the dialogue does when no rule fits: the same reply, then wait for the patient.
+
+    Reverting the message (as Rasa's own default fallback does) hands the turn
+    back to the patient, so an unexpected state can never loop.
+    """
+
+    def name(self) -> str:
+        """The action's name in the domain (``core_fallback_action_name`` in config.yml)."""
+        return "action_core_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Apologise (buttons from the second time on) and revert the unplaced message."""
+        events = await super().run(dispatcher, tracker, domain)
+        return [UserUtteranceReverted(), *events]
 
 
 def emergency_reply(flags: list[dict[str, Any]]) -> list[str]:

@@ -1,15 +1,19 @@
-"""Run the assistant: the action server and Rasa together, with a terminal chat.
+"""Run the assistant: the action server, Rasa and the web gateway together.
 
 One status line per process; Ctrl-C stops everything cleanly; exits non-zero if
-a process dies. With a terminal attached you can chat straight away;
-``--no-chat`` (or no terminal) just keeps the servers up for the REST channel.
+a process dies. Open the printed URL (http://127.0.0.1:8000/) for the demo
+clinic page with the chat widget. With a terminal attached you can also chat
+in the terminal straight away; ``--no-chat`` (or no terminal) just keeps the
+servers up.
 
     python -m bot.run [--no-chat] [--rasa-port 5005] [--action-port 5055]
+                      [--gateway-port 8000] [--gateway-host 127.0.0.1]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -31,10 +35,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-chat", action="store_true", help="don't open the terminal chat")
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--action-port", type=int, default=5055)
+    parser.add_argument(
+        "--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT") or 8000)
+    )
+    parser.add_argument(
+        "--gateway-host",
+        default=os.environ.get("GATEWAY_HOST") or "127.0.0.1",
+        help="address the public gateway binds (default %(default)s: this machine only)",
+    )
     args = parser.parse_args(argv)
 
     model, _ = ensure_model(CONFIG)
-    stack = Stack(model=model, rasa_port=args.rasa_port, action_port=args.action_port)
+    stack = Stack(
+        model=model,
+        rasa_port=args.rasa_port,
+        action_port=args.action_port,
+        gateway_port=args.gateway_port,
+        gateway_host=args.gateway_host,
+    )
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -42,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         stack.start(on_status=_status)
-        print(f"\nREST channel: POST {stack.rasa_url}/webhooks/rest/webhook  (Ctrl-C to stop)\n")
+        print(f"\nOpen {stack.gateway_url}/ for the demo clinic page with the chat widget.")
+        print(f"Rasa (private): {stack.rasa_url}   (Ctrl-C to stop everything)\n", flush=True)
         if not args.no_chat and sys.stdin.isatty():
             chat_cli.chat(stack.rasa_url)
             return 0

@@ -1,4 +1,4 @@
-"""Start, watch and stop the bot's processes: the action server and Rasa.
+"""Start, watch and stop the bot's processes: the action server, Rasa and (optionally) the gateway.
 
 Used by ``python -m bot.run`` (for people) and by the end-to-end tests and
 benchmarks (for machines), so both run exactly the same processes.
@@ -63,6 +63,8 @@ class Service:
     health_url: str
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    #: Variables for this process only, on top of the shared environment.
+    env: dict[str, str] = field(default_factory=dict)
 
     def start(self, env: dict[str, str]) -> None:
         """Start the process, sending its output to the log file."""
@@ -71,7 +73,7 @@ class Service:
         self.process = subprocess.Popen(
             self.command,
             cwd=REPO_ROOT,
-            env=env,
+            env={**env, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -105,7 +107,11 @@ class Service:
 
 @dataclass
 class Stack:
-    """The action server and a Rasa server for one model, on loopback ports."""
+    """The action server and a Rasa server for one model, on loopback ports.
+
+    With ``gateway_port``, the public web gateway (``python -m bot.web``) runs
+    too, bound to ``gateway_host`` and talking to this Rasa with its token.
+    """
 
     model: Path
     rasa_port: int = 5005
@@ -115,11 +121,41 @@ class Stack:
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     services: list[Service] = field(default_factory=list)
+    gateway_port: int | None = None
+    gateway_host: str = "127.0.0.1"
 
     @property
     def rasa_url(self) -> str:
         """Base URL of the Rasa server."""
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        """Base URL of the gateway, reachable from this machine (empty without a gateway)."""
+        if self.gateway_port is None:
+            return ""
+        local = self.gateway_host in ("0.0.0.0", "::", "")
+        host = "127.0.0.1" if local else self.gateway_host
+        return f"http://{host}:{self.gateway_port}"
+
+    def gateway_service(self) -> Service:
+        """The gateway process for this stack (needs ``gateway_port``)."""
+        assert self.gateway_port is not None
+        return Service(
+            "gateway",
+            [
+                str(APP_PYTHON),
+                "-m",
+                "bot.web",
+                "--host",
+                self.gateway_host,
+                "--port",
+                str(self.gateway_port),
+            ],
+            f"{self.gateway_url}/healthz",
+            self.log_dir / "gateway.log",
+            env={"RASA_URL": self.rasa_url, "RASA_TOKEN": self.rasa_token},
+        )
 
     def environment(self) -> dict[str, str]:
         """Environment shared by both processes (tokens, endpoints, stores, no telemetry)."""
@@ -142,7 +178,7 @@ class Stack:
         return env
 
     def start(self, *, on_status: StatusCallback | None = None) -> None:
-        """Start both processes and wait (bounded) until each answers its health check."""
+        """Start the processes and wait (bounded) until each answers its health check."""
         self.services = [
             Service(
                 "actions",
@@ -173,6 +209,8 @@ class Stack:
                 self.log_dir / "rasa.log",
             ),
         ]
+        if self.gateway_port is not None:
+            self.services.append(self.gateway_service())
         env = self.environment()
         upgrade_database(env["DATABASE_URL"])  # creates var/ and the tables Rasa shares
         for service in self.services:

@@ -58,11 +58,13 @@ def rasa_env() -> dict[str, str]:
     return env
 
 
-def ensure_model(config: Path = CONFIG, *, force: bool = False) -> tuple[Path, float | None]:
+def ensure_model(
+    config: Path = CONFIG, *, force: bool = False, log: Path | None = None
+) -> tuple[Path, float | None]:
     """Return the current model for ``config``, training it first if needed.
 
     The second value is the training time in seconds, or None when the model was
-    already current.
+    already current. With ``log``, Rasa's output goes to that file, not the terminal.
     """
     target = model_path(config)
     if target.exists() and not force:
@@ -86,7 +88,16 @@ def ensure_model(config: Path = CONFIG, *, force: bool = False) -> tuple[Path, f
         "--force",
     ]
     started = time.monotonic()
-    subprocess.run(command, cwd=REPO_ROOT, env=rasa_env(), check=True)
+    if log is None:
+        subprocess.run(command, cwd=REPO_ROOT, env=rasa_env(), check=True)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as output:
+            result = subprocess.run(
+                command, cwd=REPO_ROOT, env=rasa_env(), stdout=output, stderr=subprocess.STDOUT
+            )
+        if result.returncode != 0:
+            raise RuntimeError(f"rasa train failed (exit {result.returncode}); see {log}")
     seconds = time.monotonic() - started
     _prune(target)
     return target, seconds

@@ -43,7 +43,7 @@ def test_config() -> Path:
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model for the test config (trained once, reused while inputs are unchanged)."""
-    model, _ = ensure_model(test_config())
+    model, _ = ensure_model(test_config(), log=REPO_ROOT / "var" / "log" / "train-tests.log")
     return model
 
 

@@ -1,0 +1,1 @@
+"""The gateway's routes, one module per audience: chat, staff API, pages, health."""
