@@ -18,7 +18,6 @@ from actions import clinical
 from actions.clinic import clinic_values
 from actions.conversation_state import latest_message, slots_of
 from actions.intake import flow, messages
-from actions.intake_form import MISUNDERSTANDING_LIMIT
 from actions.referral import summary_from_tracker
 from actions.storage import SummaryNotSavedError, store_summary
 
@@ -119,19 +118,10 @@ class HandleMisunderstanding(Action):
         """Reply without looping: the same apology never repeats twice in a row."""
         count = int(tracker.get_slot("misunderstandings") or 0) + 1
         slot = _open_question(tracker)
-        if count < MISUNDERSTANDING_LIMIT:
-            dispatcher.utter_message(text=messages.text("misunderstood.first"))
-        elif slot:
-            key = "optional" if flow.is_skippable(slot) else "required"
-            dispatcher.utter_message(
-                text=messages.text("misunderstood.repeated"),
-                buttons=messages.buttons(f"misunderstood.repeated_in_form_buttons_{key}"),
-            )
-        else:
-            dispatcher.utter_message(
-                text=messages.text("misunderstood.repeated"),
-                buttons=messages.buttons("misunderstood.buttons"),
-            )
+        text, buttons = messages.misunderstood(
+            count, slot, skippable=bool(slot and flow.is_skippable(slot))
+        )
+        dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet("misunderstandings", count)]
 
 

@@ -24,7 +24,7 @@ from actions.conversation_state import (
     slots_of,
     today,
 )
-from actions.intake import answers, corrections, flow, messages
+from actions.intake import answers, corrections, flow, messages, parsing
 
 # Slots a free message may fill on the side ("I'm Maria, 42, ..."): the ones with
 # precise patterns. History and medicines are only taken when asked for.
@@ -42,8 +42,6 @@ _SIDE_FILLS = frozenset(
         "chronicity",
     }
 )
-# After this many unusable answers in a row, offer buttons instead of repeating.
-MISUNDERSTANDING_LIMIT = 2
 
 
 class ValidateIntakeForm(Action):
@@ -92,6 +90,8 @@ def _read_answer(
     """Slot updates for an answer to ``requested``; None when it is not an answer."""
     if requested == "summary_confirmed":
         return _read_summary_reply(message, slots)
+    if parsing.looks_like_gibberish(message.text):
+        return _misunderstood(requested, slots, dispatcher)
     found = answers.interpret(requested, message.text, intent=message.intent, today=today())
     if flow.is_interruption(message.intent, message.confidence, answer_fits=found.accepted):
         return None
@@ -136,14 +136,18 @@ def _reask(
 ) -> dict[str, Any]:
     """Explain what went wrong; after repeated failures offer a way out too."""
     count = int(slots.get("misunderstandings") or 0) + 1
-    if count >= MISUNDERSTANDING_LIMIT:
-        key = "optional" if flow.is_skippable(slot) else "required"
-        dispatcher.utter_message(
-            text=messages.invalid(slot, problem),
-            buttons=messages.buttons(f"misunderstood.repeated_in_form_buttons_{key}"),
-        )
-    else:
-        dispatcher.utter_message(text=messages.invalid(slot, problem))
+    _, buttons = messages.misunderstood(count, slot, skippable=flow.is_skippable(slot))
+    dispatcher.utter_message(text=messages.invalid(slot, problem), buttons=buttons)
+    return {slot: None, "misunderstandings": count}
+
+
+def _misunderstood(
+    slot: str, slots: dict[str, Any], dispatcher: CollectingDispatcher
+) -> dict[str, Any]:
+    """Keyboard mash and the like: apologise (buttons from the second time); ask again."""
+    count = int(slots.get("misunderstandings") or 0) + 1
+    text, buttons = messages.misunderstood(count, slot, skippable=flow.is_skippable(slot))
+    dispatcher.utter_message(text=text, buttons=buttons)
     return {slot: None, "misunderstandings": count}
 
 

@@ -40,6 +40,11 @@ _LEAD_IN = re.compile(
 )
 
 
+_SAYS_WRONG = re.compile(
+    r"^\s*(wrong|incorrect|not right|not correct|off|a mistake|mistaken)\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class SummaryReply:
     """What the patient's reply to the read-back asks for."""
@@ -49,6 +54,21 @@ class SummaryReply:
     red_flags: list[dict[str, Any]] = field(default_factory=list)
     reask: str | None = None  # a question to ask again
     ask_what: bool = False  # a plain "no": ask what to change
+
+
+_FILLER = re.compile(r"\b(my|the|a|an|change|fix|edit|update|please|wrong|is|it'?s)\b", re.I)
+
+
+def _only_names(text: str, slot: str) -> bool:
+    """True when ``text`` names the field and says nothing else ("Medicines", "my age")."""
+    rest = text.lower()
+    label = SLOT_LABELS.get(slot, "").lower()
+    if label:
+        rest = rest.replace(label, " ")
+    pattern = dict(_FIELD_WORDS).get(slot)
+    if pattern:
+        rest = re.sub(pattern, " ", rest)
+    return not re.sub(r"[\W_]+", "", _FILLER.sub(" ", rest))
 
 
 def field_named(text: str) -> str | None:
@@ -81,11 +101,14 @@ def read_reply(
     updates = answers.volunteered(raw, today=today)
     target = field_named(raw)
     if target and target not in updates.slots:
-        # The field is named: try the rest of the sentence as its new value.
-        value = re.split(r"\b(is|should be|to|are|was)\b", raw, maxsplit=1)[-1]
-        found = answers.interpret(target, value, today=today)
-        if found.accepted and value.strip() != raw.strip():
-            return SummaryReply(updates=found.slots, red_flags=found.red_flags)
+        # The field is named: its new value may follow ("my insurance is Aetna") or be
+        # the whole sentence ("firm pressure please"); "the age is wrong" asks again.
+        value = re.split(r"\b(?:is|should be|to|are|was)\b", raw, maxsplit=1)[-1]
+        if not _SAYS_WRONG.match(value) and not _only_names(raw, target):
+            for candidate in dict.fromkeys((value, raw)):
+                found = answers.interpret(target, candidate, today=today)
+                if found.accepted:
+                    return SummaryReply(updates=found.slots, red_flags=found.red_flags)
         return SummaryReply(reask=target)
     if updates.slots:
         return SummaryReply(updates=updates.slots, red_flags=updates.red_flags)

@@ -65,3 +65,19 @@ def why(slot: str | None) -> str:
     """Why the intake asks for ``slot`` (a general reason when no question is open)."""
     table: dict[str, str] = _messages()["why"]
     return table.get(slot or "", table["default"])
+
+
+def misunderstood(
+    count: int, open_slot: str | None, *, skippable: bool
+) -> tuple[str, list[Button]]:
+    """The reply to the ``count``-th message in a row we could not use.
+
+    The first time a short apology (the question follows); from the second time on
+    a way out as buttons, so the patient is never stuck in a loop.
+    """
+    if count < 2:
+        return text("misunderstood.first"), []
+    if open_slot is None:
+        return text("misunderstood.repeated"), buttons("misunderstood.buttons")
+    key = "optional" if skippable else "required"
+    return text("misunderstood.repeated"), buttons(f"misunderstood.repeated_in_form_buttons_{key}")

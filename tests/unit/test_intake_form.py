@@ -235,10 +235,26 @@ def test_interruptions_are_rejected_so_a_rule_answers(text: str, intent: str) ->
 def test_unclear_message_is_rejected_for_the_misunderstanding_rule() -> None:
     events, _ = run(
         make_tracker(
-            "asdfghjkl", requested="age", intent="nlu_fallback", confidence=0.3, slots=CONSENTED
+            "hmm let me think about it",
+            requested="age",
+            intent="nlu_fallback",
+            confidence=0.3,
+            slots=CONSENTED,
         )
     )
     assert events == []
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "inform"])
+def test_keyboard_mash_is_a_misunderstanding_whatever_the_intent(intent: str) -> None:
+    events, dispatcher = run(
+        make_tracker("asdfghjkl qwxzvbn", requested="patient_name", intent=intent, slots=CONSENTED)
+    )
+    assert events == slot_events(
+        patient_name=None, misunderstandings=1, requested_slot="patient_name"
+    )
+    assert [m["text"] for m in dispatcher.messages] == [messages.text("misunderstood.first")]
+    assert dispatcher.messages[0]["buttons"] == []
 
 
 def test_low_confidence_interruption_loses_to_an_answer_that_fits() -> None:

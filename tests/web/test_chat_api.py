@@ -34,9 +34,7 @@ async def test_session_ids_are_random_and_well_formed(gateway: Gateway) -> None:
     assert token and first not in token
 
 
-async def test_message_returns_text_and_buttons_only(
-    gateway: Gateway, fake_rasa: FakeRasa
-) -> None:
+async def test_message_returns_text_and_buttons_only(gateway: Gateway, fake_rasa: FakeRasa) -> None:
     conversation, token = await gateway.session()
     response = await gateway.say(conversation, token, "  hello there  ", "m-1")
     assert response.status_code == 200, response.text
@@ -313,9 +311,9 @@ async def test_idempotency_rows_are_unique_per_message(
     await asyncio.gather(*(gateway.say(conversation, token, "hi", "dup") for _ in range(4)))
     with session_scope(gateway.engine) as session:
         count = session.scalar(
-            select(func.count()).select_from(ChatReply).where(
-                ChatReply.conversation_id == conversation
-            )
+            select(func.count())
+            .select_from(ChatReply)
+            .where(ChatReply.conversation_id == conversation)
         )
     assert count == 1
     assert len(fake_rasa.calls) == 1

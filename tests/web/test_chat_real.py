@@ -53,9 +53,7 @@ async def test_greeting_asks_for_consent_with_quick_replies(real_gateway: Gatewa
     assert all(set(r) <= {"text", "buttons"} for r in response.json()["replies"])
 
 
-async def test_retries_never_become_a_second_turn(
-    real_gateway: Gateway, bot_stack: Stack
-) -> None:
+async def test_retries_never_become_a_second_turn(real_gateway: Gateway, bot_stack: Stack) -> None:
     conversation, token = await real_gateway.session()
     greet = await real_gateway.say(conversation, token, "/greet", "greet-1")
     assert CONSENT in texts(greet)
@@ -97,7 +95,9 @@ def stack_staff_token(real_gateway: Gateway) -> Iterator[str]:
     """A throwaway staff user (random password) in the stack's database; revoked afterwards."""
     username = f"web-test-{secrets.token_hex(4)}"
     with session_scope(real_gateway.engine) as session:
-        create_user(session, username=username, role="therapist", password=secrets.token_urlsafe(16))
+        create_user(
+            session, username=username, role="therapist", password=secrets.token_urlsafe(16)
+        )
         token = create_api_token(session, username=username)
     yield token
     with session_scope(real_gateway.engine) as session:

@@ -36,14 +36,18 @@ KEY = {"conversation_id": "web-conv", "client_message_id": "m-1"}
 def pg_database() -> Iterator[str]:
     """A scratch PostgreSQL database for this module (fails under CI=true if unreachable)."""
     admin_url = make_url(PG_URL)
-    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    admin = make_engine(
+        admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
     name = f"web_test_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
         admin.dispose()
-        require_service(False, f"PostgreSQL unreachable at {admin_url.render_as_string()}: {exc.orig}")
+        require_service(
+            False, f"PostgreSQL unreachable at {admin_url.render_as_string()}: {exc.orig}"
+        )
     yield admin_url.set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -68,9 +68,7 @@ async def test_cors_allows_only_configured_origins_on_the_chat_api(
             "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "authorization, content-type",
         }
-        allowed = await gw.client.options(
-            "/chat/sessions", headers={**preflight, "Origin": CLINIC}
-        )
+        allowed = await gw.client.options("/chat/sessions", headers={**preflight, "Origin": CLINIC})
         assert allowed.status_code == 204
         assert allowed.headers["access-control-allow-origin"] == CLINIC
         assert "Authorization" in allowed.headers["access-control-allow-headers"]
@@ -105,5 +103,7 @@ async def test_logs_hold_no_message_text_query_strings_or_rasa_token(
     assert "QUERY-SECRET" not in text
     assert token not in text
     access = [r.getMessage() for r in caplog.records if r.name == "bot.web.access"]
-    assert any(line.startswith(f"POST /chat/sessions/{conversation}/messages 200") for line in access)
+    assert any(
+        line.startswith(f"POST /chat/sessions/{conversation}/messages 200") for line in access
+    )
     assert any(line.startswith("GET /healthz 200") for line in access)

@@ -101,7 +101,9 @@ async def test_list_filters_and_audits_without_the_search_text(
 
 async def test_list_rejects_unknown_filters(gateway: Gateway, staff_token: str) -> None:
     for params in ({"status": "deleted"}, {"triage": "urgent"}, {"limit": "0"}):
-        response = await gateway.client.get("/api/intakes", params=params, headers=auth(staff_token))
+        response = await gateway.client.get(
+            "/api/intakes", params=params, headers=auth(staff_token)
+        )
         assert response.status_code == 422, params
         assert response.json()["message"]
 
@@ -168,7 +170,11 @@ async def test_analyze_returns_the_contract_keys_and_is_audited(
     )
     assert "anticoagulants" in {flag["id"] for flag in result["red_flags"]}
     (event,) = audit(gateway)
-    assert (event.actor, event.action, event.details) == ("therapist1", "analyze", {"chars": len(text)})
+    assert (event.actor, event.action, event.details) == (
+        "therapist1",
+        "analyze",
+        {"chars": len(text)},
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,200 @@
+"""The widget in headless Chromium, served by the real gateway process on the real stack.
+
+Opens the demo clinic page, starts the intake from the chat bubble, answers by
+quick reply and by typing, reloads mid-intake (history restored from
+sessionStorage), continues, checks keyboard and mobile behaviour, and saves a
+screenshot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from actions.intake.messages import question
+from bot.stack import Service, Stack
+from tests.conftest import require_service
+from tests.web.conftest import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT_S = 60.0
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="module")
+def gateway_process(bot_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``python -m bot.web`` on a free loopback port in front of the real stack; its URL."""
+    stack = dataclasses.replace(
+        bot_stack,
+        gateway_port=free_port(),
+        services=[],
+        log_dir=tmp_path_factory.mktemp("gateway-logs"),
+    )
+    service: Service = stack.gateway_service()
+    service.start(stack.environment())
+    deadline = time.monotonic() + WAIT_S
+    while not service.healthy():
+        if service.exit_code() is not None or time.monotonic() > deadline:
+            service.stop()
+            pytest.fail(f"gateway did not start; see {service.log_path}")
+        time.sleep(0.3)
+    yield stack.gateway_url
+    service.stop()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    """Headless Chromium through chromedriver (fails under CI=true when not installed)."""
+    require_service(
+        CHROMIUM.exists() and CHROMEDRIVER.exists(),
+        "Chromium is not installed (apt-get install chromium chromium-driver)",
+    )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service as DriverService
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--window-size=1200,900",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=DriverService(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def wait_for(condition: Callable[[], T | None], what: str, timeout: float = WAIT_S) -> T:
+    """Poll ``condition`` until it returns something truthy (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except Exception:  # the element may be re-rendered between lookups
+            value = None
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def widget(driver: Any) -> Any:
+    """The widget's shadow root."""
+    from selenium.webdriver.common.by import By
+
+    return wait_for(lambda: driver.find_element(By.ID, "mmi-chat-widget").shadow_root, "the widget")
+
+
+def bubbles(root: Any, who: str) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [e.text for e in root.find_elements(By.CSS_SELECTOR, f".msg.{who}")]
+
+
+def test_intake_in_the_widget_survives_a_reload(
+    browser: Any, gateway_process: str, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    consent, _ = question("consent")
+    name_question, _ = question("patient_name")
+    age_question, _ = question("age")
+    contact_question, _ = question("contact")
+
+    browser.get(gateway_process + "/")
+    assert "Riverside Medical Massage" in browser.title
+    root = widget(browser)
+    launcher = root.find_element(By.CSS_SELECTOR, "button.launcher")
+    assert launcher.get_attribute("aria-label").startswith("Open chat")
+    assert launcher.get_attribute("aria-expanded") == "false"
+    launcher.click()
+
+    dialog = root.find_element(By.CSS_SELECTOR, "[role=dialog]")
+    assert dialog.is_displayed()
+    assert dialog.get_attribute("aria-modal") == "true"
+    assert root.find_element(By.CSS_SELECTOR, "[role=log]").get_attribute("aria-live") == "polite"
+    assert launcher.get_attribute("aria-expanded") == "true"
+    wait_for(lambda: any(consent in t for t in bubbles(root, "bot")), "the consent question")
+
+    yes = wait_for(
+        lambda: next(
+            b
+            for b in root.find_elements(By.CSS_SELECTOR, ".quick button")
+            if b.text == "Yes, that's OK"
+        ),
+        "the consent quick reply",
+    )
+    yes.click()
+    wait_for(lambda: any(name_question in t for t in bubbles(root, "bot")), "the name question")
+    assert "Yes, that's OK" in bubbles(root, "patient")  # the title shows, not "/affirm"
+
+    box = root.find_element(By.CSS_SELECTOR, "textarea")
+    box.send_keys("Maria <b>Lopez</b>", Keys.ENTER)
+    wait_for(lambda: any(age_question in t for t in bubbles(root, "bot")), "the age question")
+    assert "Maria <b>Lopez</b>" in bubbles(root, "patient")  # shown as text, never as HTML
+    assert not root.find_elements(By.CSS_SELECTOR, ".msg b")
+
+    browser.refresh()  # mid-intake: the history comes back from sessionStorage
+    root = widget(browser)
+    wait_for(lambda: any(age_question in t for t in bubbles(root, "bot")), "restored history")
+    assert root.find_element(By.CSS_SELECTOR, "[role=dialog]").is_displayed()
+    assert "Maria <b>Lopez</b>" in bubbles(root, "patient")
+    assert any(consent in t for t in bubbles(root, "bot"))
+
+    root.find_element(By.CSS_SELECTOR, "textarea").send_keys("42", Keys.ENTER)
+    wait_for(
+        lambda: any(contact_question in t for t in bubbles(root, "bot")), "the contact question"
+    )
+
+    screenshot = tmp_path / "widget.png"
+    browser.save_screenshot(str(screenshot))
+    assert screenshot.stat().st_size > 1000
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # Esc closes the dialog and gives focus back to the bubble.
+    root.find_element(By.CSS_SELECTOR, "textarea").send_keys(Keys.ESCAPE)
+    wait_for(
+        lambda: not root.find_element(By.CSS_SELECTOR, "[role=dialog]").is_displayed(), "close"
+    )
+    focused = browser.execute_script(
+        "return document.getElementById('mmi-chat-widget').shadowRoot.activeElement.className"
+    )
+    assert focused == "launcher"
+
+    # Small screens: the open dialog fills the viewport.
+    browser.set_window_size(400, 800)
+    root.find_element(By.CSS_SELECTOR, "button.launcher").click()
+    dialog = root.find_element(By.CSS_SELECTOR, "[role=dialog]")
+    width, viewport = browser.execute_script(
+        "return [arguments[0].getBoundingClientRect().width, window.innerWidth]", dialog
+    )
+    assert abs(width - viewport) <= 1
+
+    problems = [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]
+    ]
+    assert problems == []
