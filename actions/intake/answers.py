@@ -14,6 +14,7 @@ from typing import Any
 
 from actions import clinical
 from actions.intake import parsing
+from actions.intake.flow import FORM_SLOTS
 
 # What we keep of one free-text answer; the engine still reads the whole message.
 MAX_STORED_CHARS = 1000
@@ -275,22 +276,8 @@ def volunteered(text: str, *, today: datetime.date | None = None) -> Interpretat
 
 def intake_answers(slots: dict[str, Any]) -> dict[str, str]:
     """The intake answers as the clinical engine's ``assess`` takes them: slot -> text."""
-    keys = (
-        "patient_name",
-        "age",
-        "contact",
-        "chief_complaint",
-        "pain_level",
-        "pain_duration",
-        "onset_cause",
-        "diagnosis",
-        "physician_referral",
-        "referring_physician",
-        "medical_history",
-        "medications",
-        "pressure_preference",
-        "insurance",
-    )
+    # Everything the patient answered except the bookkeeping questions.
+    keys = [k for k in FORM_SLOTS if k not in {"consent", "summary_confirmed", "goals"}]
     result: dict[str, str] = {}
     for key in keys:
         value = slots.get(key)

@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         log_level=settings.log_level,
         access_log=False,
         server_header=False,
+        ws="none",  # no websockets (and the pinned websockets library is too old for uvicorn's)
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=10,

@@ -6,6 +6,8 @@ points at a scratch database, so Rasa's tracker store and the intakes share it.
 
 from __future__ import annotations
 
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,6 +76,21 @@ def stored_stack(
             pass
 
 
+def intake_count(url: str, conversation_id: str) -> int:
+    """How many intakes the database holds for one conversation."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(
+                    text("SELECT count(*) FROM intakes WHERE conversation_id = :c"),
+                    {"c": conversation_id},
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
 def complete_intake(patient: Patient) -> None:
     start(patient)
     answer_all(patient, ANSWERS)
@@ -115,13 +132,7 @@ def test_a_replayed_confirmation_stores_one_intake(stored_stack: tuple[Stack, st
     complete_intake(patient)
     patient.says("yes")
     patient.says("yes")  # replay after completion: answered, not stored again
-    engine = make_engine(url)
-    with engine.connect() as connection:
-        count = connection.execute(
-            text("SELECT count(*) FROM intakes WHERE conversation_id = :c"), {"c": patient.sender}
-        ).scalar_one()
-    engine.dispose()
-    assert count == 1
+    assert intake_count(url, patient.sender) == 1
 
 
 def test_database_failure_at_submit_is_told_and_retried(stored_stack: tuple[Stack, str]) -> None:
@@ -136,20 +147,12 @@ def test_database_failure_at_submit_is_told_and_retried(stored_stack: tuple[Stac
     finally:
         with engine.begin() as connection:
             connection.execute(text("ALTER TABLE intakes_away RENAME TO intakes"))
+    engine.dispose()
     assert "couldn't save your answers" in reply, patient.history()
-    with engine.connect() as connection:
-        before = connection.execute(
-            text("SELECT count(*) FROM intakes WHERE conversation_id = :c"), {"c": patient.sender}
-        ).scalar_one()
-    assert before == 0  # nothing half-written
+    assert intake_count(url, patient.sender) == 0  # nothing half-written
     retry = patient.says("yes")
     assert "reference number is MM-" in retry, patient.history()
-    with engine.connect() as connection:
-        after = connection.execute(
-            text("SELECT count(*) FROM intakes WHERE conversation_id = :c"), {"c": patient.sender}
-        ).scalar_one()
-    engine.dispose()
-    assert after == 1
+    assert intake_count(url, patient.sender) == 1
 
 
 def test_emergency_stop_stores_a_partial_intake_for_staff(stored_stack: tuple[Stack, str]) -> None:
@@ -166,3 +169,45 @@ def test_emergency_stop_stores_a_partial_intake_for_staff(stored_stack: tuple[St
         assert intake.partial is True and intake.needs_staff is True
         assert intake.triage_level == "emergency"
     engine.dispose()
+
+
+def _restart_postgres() -> None:
+    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[0]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        timeout=120,
+    )
+
+
+def _say_until_answered(patient: Patient, text: str, attempts: int = 5) -> str:
+    """Send ``text`` until the bot answers (a client retrying after an outage)."""
+    for _ in range(attempts):
+        reply = patient.says(text)
+        if reply.strip():
+            return reply
+        time.sleep(2)
+    return ""
+
+
+@pytest.mark.postgres
+def test_a_database_restart_mid_conversation_loses_no_turns(
+    stored_stack: tuple[Stack, str],
+) -> None:
+    stack, url = stored_stack
+    if not url.startswith("postgresql"):
+        pytest.skip("restarts the PostgreSQL server; the SQLite file has no server")
+    patient = Patient(stack)
+    start(patient)
+    patient.says("Maria Lopez")
+    _restart_postgres()
+    reply = _say_until_answered(patient, "42")
+    assert asks("contact") in reply, patient.history()
+    assert patient.slot("patient_name") == "Maria Lopez" and patient.slot("age") == 42
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        said = [
+            t["text"] for t in load_transcript(session, patient.sender) if t["sender"] == "patient"
+        ]
+    engine.dispose()
+    assert said[:3] == ["hi", "yes", "Maria Lopez"] and "42" in said

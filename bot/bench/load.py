@@ -1,0 +1,384 @@
+"""Load test of the web gateway (not a test): N patients doing full intakes at once.
+
+    python -m bot.bench.load [--levels 1,10,50] [--database-url URL] [--config PATH]
+                             [--retry-rate 0.1] [--json results.json]
+
+Starts its own stack (action server, Rasa, gateway; loopback only) on a scratch
+database: a fresh SQLite file under ``var/bench/`` by default, or PostgreSQL
+with ``--database-url postgresql+psycopg://postgres@127.0.0.1:5432/intake_load``
+(the database is created if missing). For each level it plays that many
+concurrent intakes through the gateway's chat API exactly as the widget does
+(create a session, then one message at a time with a fresh client message id)
+and
+
+- checks every reply's content: the question the intake should ask next
+  (texts from :func:`actions.intake.messages.question`) must appear;
+- re-sends a share of the messages with the same client message id
+  (``--retry-rate``; half right after the answer, half racing the original)
+  and checks the replay is identical;
+- counts lost and duplicated turns by reading every conversation's tracker
+  from Rasa: exactly one user event per client message id must exist;
+- reports per-message latency p50/p95/p99 (ms) and messages per second.
+
+Every request has a timeout and every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import socket
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
+
+from actions.intake.messages import question
+from actions.intake.messages import text as message_text
+from bot.paths import CONFIG, REPO_ROOT
+from bot.stack import Stack
+from bot.store.engine import make_engine
+
+__all__ = ["STEPS", "LevelResult", "main", "run_level"]
+
+BENCH_DIR = REPO_ROOT / "var" / "bench"
+REQUEST_TIMEOUT_S = 60.0
+TRACKER_TIMEOUT_S = 30.0
+#: How the final confirmation is recognised (the referral was stored).
+REFERENCE_TEXT = message_text("submit.reference").split("{", 1)[0]
+
+#: (what the patient types, the slot whose question must come next; None = the end).
+STEPS: list[tuple[str, str | None]] = [
+    ("hi", "consent"),
+    ("yes", "patient_name"),
+    ("Maria Lopez", "age"),
+    ("42", "contact"),
+    ("maria.lopez@example.com", "chief_complaint"),
+    ("my lower back aches and gets stiff after sitting", "pain_level"),
+    ("about a 6", "pain_duration"),
+    ("why do you need this?", "pain_duration"),
+    ("3 weeks", "onset_cause"),
+    ("from sitting at a desk all day", "diagnosis"),
+    ("no", "physician_referral"),
+    ("no", "medical_history"),
+    ("none", "medications"),
+    ("none", "goals"),
+    ("less pain", "pressure_preference"),
+    ("medium", "insurance"),
+    ("self-pay", "summary_confirmed"),
+    ("yes", None),
+]
+
+
+def expected_text(slot: str | None) -> str:
+    """The text that must appear in the replies after a step."""
+    return question(slot)[0] if slot else REFERENCE_TEXT
+
+
+@dataclass
+class PatientLog:
+    """What one simulated patient sent and saw."""
+
+    conversation_id: str = ""
+    sent: list[str] = field(default_factory=list)  # client message ids answered with 200
+    failed: list[str] = field(default_factory=list)  # client message ids with an error status
+    latencies_ms: list[float] = field(default_factory=list)
+    content_errors: list[str] = field(default_factory=list)
+    http_errors: Counter[int] = field(default_factory=Counter)
+    replays: int = 0
+    replay_mismatches: int = 0
+
+
+@dataclass
+class LevelResult:
+    """The figures of one concurrency level."""
+
+    backend: str
+    patients: int
+    messages: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    messages_per_s: float
+    content_errors: int
+    http_errors: dict[str, int]
+    replays: int
+    replay_mismatches: int
+    lost_turns: int
+    duplicated_turns: int
+    untagged_user_events: int
+    examples: list[str]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) by nearest rank (0.0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _post(
+    client: httpx.AsyncClient, url: str, body: dict[str, Any], token: str
+) -> tuple[int, Any, float]:
+    started = time.perf_counter()
+    try:
+        response = await client.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+    except httpx.HTTPError:
+        return 0, None, (time.perf_counter() - started) * 1000
+    elapsed = (time.perf_counter() - started) * 1000
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    return response.status_code, payload, elapsed
+
+
+def _reply_text(payload: Any) -> str:
+    replies = payload.get("replies", []) if isinstance(payload, dict) else []
+    return "\n".join(str(r.get("text", "")) for r in replies if isinstance(r, dict))
+
+
+async def play_patient(
+    client: httpx.AsyncClient, rng: random.Random, retry_rate: float
+) -> PatientLog:
+    """One full intake through the gateway, checking each reply."""
+    log = PatientLog()
+    try:
+        created = await client.post("/chat/sessions")
+    except httpx.HTTPError:
+        log.http_errors[0] += 1
+        return log
+    if created.status_code != 201:
+        log.http_errors[created.status_code] += 1
+        return log
+    session = created.json()
+    log.conversation_id = session["conversation_id"]
+    token = session["token"]
+    url = f"/chat/sessions/{log.conversation_id}/messages"
+    for typed, slot in STEPS:
+        client_message_id = uuid.uuid4().hex
+        body = {"text": typed, "client_message_id": client_message_id}
+        mode = rng.choice(["after", "race"]) if rng.random() < retry_rate else None
+        replay: tuple[int, Any, float] | None = None
+        if mode == "race":  # the widget's retry racing the original request
+            (status, payload, elapsed), replay = await asyncio.gather(
+                _post(client, url, body, token), _post(client, url, body, token)
+            )
+        else:
+            status, payload, elapsed = await _post(client, url, body, token)
+        if status != 200:
+            log.http_errors[status] += 1
+            log.failed.append(client_message_id)
+            log.content_errors.append(f"step {typed!r}: HTTP {status}")
+            break
+        log.sent.append(client_message_id)
+        log.latencies_ms.append(elapsed)
+        if mode == "after":  # a retry after the answer (e.g. the response was lost)
+            replay = await _post(client, url, body, token)
+        if replay is not None:
+            log.replays += 1
+            if replay[0] != 200 or replay[1] != payload:
+                log.replay_mismatches += 1
+        expected = expected_text(slot)
+        said = _reply_text(payload)
+        if expected not in said:
+            log.content_errors.append(
+                f"after {typed!r} expected {expected[:50]!r}..., got {said[:160]!r}"
+            )
+            break  # the conversation is off script: later checks would only repeat it
+    return log
+
+
+def tracker_counts(stack: Stack, conversation_id: str) -> tuple[Counter[str], int]:
+    """Rasa's user events of a conversation: per client message id, and untagged ones."""
+    response = httpx.get(
+        f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
+        params={"token": stack.rasa_token},
+        timeout=TRACKER_TIMEOUT_S,
+    )
+    response.raise_for_status()
+    per_id: Counter[str] = Counter()
+    untagged = 0
+    for event in response.json().get("events", []):
+        if event.get("event") != "user":
+            continue
+        client_message_id = (event.get("metadata") or {}).get("client_message_id")
+        if client_message_id:
+            per_id[str(client_message_id)] += 1
+        else:
+            untagged += 1
+    return per_id, untagged
+
+
+async def run_level(stack: Stack, backend: str, patients: int, retry_rate: float) -> LevelResult:
+    """Play ``patients`` concurrent intakes, then audit Rasa's trackers."""
+    limits = httpx.Limits(max_connections=2 * patients + 10, max_keepalive_connections=2 * patients)
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, timeout=REQUEST_TIMEOUT_S, limits=limits, trust_env=False
+    ) as client:
+        started = time.perf_counter()
+        logs = await asyncio.gather(
+            *(
+                play_patient(client, random.Random(patients * 1000 + n), retry_rate)
+                for n in range(patients)
+            )
+        )
+        seconds = time.perf_counter() - started
+
+    lost = duplicated = untagged = 0
+    for log in logs:
+        if not log.conversation_id:
+            continue
+        per_id, no_id = await asyncio.to_thread(tracker_counts, stack, log.conversation_id)
+        untagged += no_id
+        lost += sum(1 for cmid in log.sent if per_id[cmid] == 0)
+        duplicated += sum(count - 1 for count in per_id.values() if count > 1)
+
+    latencies = [ms for log in logs for ms in log.latencies_ms]
+    errors: Counter[int] = Counter()
+    for log in logs:
+        errors.update(log.http_errors)
+    examples = [error for log in logs for error in log.content_errors][:5]
+    return LevelResult(
+        backend=backend,
+        patients=patients,
+        messages=len(latencies),
+        seconds=round(seconds, 2),
+        p50_ms=round(percentile(latencies, 50), 1),
+        p95_ms=round(percentile(latencies, 95), 1),
+        p99_ms=round(percentile(latencies, 99), 1),
+        messages_per_s=round(len(latencies) / seconds, 1) if seconds else 0.0,
+        content_errors=sum(len(log.content_errors) for log in logs),
+        http_errors={str(code): count for code, count in sorted(errors.items())},
+        replays=sum(log.replays for log in logs),
+        replay_mismatches=sum(log.replay_mismatches for log in logs),
+        lost_turns=lost,
+        duplicated_turns=duplicated,
+        untagged_user_events=untagged,
+        examples=examples,
+    )
+
+
+def prepare_database(url: str | None) -> tuple[str, str]:
+    """The database URL to use and its backend name; creates what is missing."""
+    if not url:
+        path = BENCH_DIR / "load.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)  # a fresh file every run
+        return f"sqlite:///{path}", "sqlite"
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql" and parsed.database:
+        admin = make_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                exists = connection.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                    {"name": parsed.database},
+                ).scalar()
+                if not exists:
+                    try:
+                        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+                        print(f"created scratch database {parsed.database}", file=sys.stderr)
+                    except ProgrammingError:
+                        pass  # created concurrently
+        finally:
+            admin.dispose()
+    return url, backend
+
+
+def render(results: list[LevelResult]) -> str:
+    """A Markdown table of the results."""
+    lines = [
+        "| backend | patients | messages | p50 ms | p95 ms | p99 ms | msg/s | content errors "
+        "| HTTP errors | replays (mismatched) | lost turns | duplicated turns |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        errors = ", ".join(f"{k}: {v}" for k, v in r.http_errors.items()) or "0"
+        lines.append(
+            f"| {r.backend} | {r.patients} | {r.messages} | {r.p50_ms} | {r.p95_ms} | "
+            f"{r.p99_ms} | {r.messages_per_s} | {r.content_errors} | {errors} | "
+            f"{r.replays} ({r.replay_mismatches}) | {r.lost_turns} | {r.duplicated_turns} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the load test and print the table; exit 1 if any turn was lost or duplicated."""
+    from bot.train import ensure_model
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--levels", default="1,10,50", help="concurrent patients per level")
+    parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument("--config", type=Path, default=CONFIG, help="Rasa config to train/use")
+    parser.add_argument("--retry-rate", type=float, default=0.1, help="share of messages re-sent")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    levels = [int(n) for n in args.levels.split(",") if n.strip()]
+    if not levels or min(levels) < 1 or max(levels) > 500:
+        parser.error("--levels: 1..500 patients per level")
+
+    model, _ = ensure_model(args.config)
+    database_url, backend = prepare_database(args.database_url or None)
+    no_limits = {
+        f"GATEWAY_RATE_{name}_PER_MIN": "0" for name in ("SESSIONS", "CLIENT", "CONVERSATION")
+    }
+    stack = Stack(
+        model=model,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        gateway_port=free_port(),
+        log_dir=BENCH_DIR / "load-logs",
+        extra_env={"DATABASE_URL": database_url, "GATEWAY_LOG_LEVEL": "warning", **no_limits},
+    )
+
+    def status(service: str, state: str, detail: str) -> None:
+        print(f"[{service:>7}] {state:<8} {detail}", file=sys.stderr, flush=True)
+
+    stack.start(on_status=status)
+    results: list[LevelResult] = []
+    try:
+        for patients in levels:
+            print(f"level: {patients} concurrent patients ...", file=sys.stderr, flush=True)
+            result = asyncio.run(run_level(stack, backend, patients, args.retry_rate))
+            results.append(result)
+            for example in result.examples:
+                print(f"  content: {example}", file=sys.stderr)
+            if (dead := stack.dead()) is not None:
+                print(f"{dead.name} died; see {dead.log_path}", file=sys.stderr)
+                break
+    finally:
+        stack.stop()
+    print(render(results))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
+    print(f"\nmodel: {model.name}; retry rate {args.retry_rate}", file=sys.stderr)
+    bad = any(r.lost_turns or r.duplicated_turns or r.replay_mismatches for r in results)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
