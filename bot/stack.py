@@ -170,6 +170,8 @@ class Stack:
                 "ACTION_SERVER_TOKEN": self.action_token,
                 "ACTION_SERVER_PORT": str(self.action_port),
                 "SANIC_HOST": "127.0.0.1",
+                # Rasa loads bot.rasa_plugins from the checkout.
+                "PYTHONPATH": str(REPO_ROOT),
                 "RASA_TRACKER_URL": tracker_store_url(database_url),
                 "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S),
                 **lock_store_settings(redis_url),

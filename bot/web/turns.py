@@ -5,11 +5,14 @@ The flow (see :mod:`bot.store.chat_replies` for the rows):
 1. *claim* the message: insert a ``pending`` row (UNIQUE per conversation
    and client message id) and commit;
 2. the winner looks for the turn in Rasa's tracker store (a previous attempt
-   Rasa finished but whose reply was lost); if absent it sends the message to
-   Rasa, then stores the replies as ``done``. On failure the row is released
-   (deleted) so the client may retry, except after a timeout: Rasa may still
-   finish that turn, so the row stays ``pending`` until it is stale and the
-   retry that takes it over checks the tracker first;
+   Rasa finished but whose reply was lost) in the same transaction; if absent
+   it sends the message to Rasa, answers, and stores the replies as ``done``
+   right after (off the response path: until then a retry simply waits; if the
+   write fails, the tracker still has the turn for the retry that takes the
+   stale row over). On failure the row is released (deleted) so the client
+   may retry, except after a timeout: Rasa may still finish that turn, so the
+   row stays ``pending`` until it is stale and the retry that takes it over
+   checks the tracker first;
 3. a request that finds the row ``pending`` waits (bounded, polling) for
    ``done`` and returns the same replies; ``done`` rows are returned at once.
 
@@ -22,13 +25,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 import anyio.to_thread
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from bot.store.chat_replies import (
     ChatClaim,
@@ -54,6 +58,8 @@ T = TypeVar("T")
 MAX_ROUNDS = 5
 _POLL_FIRST_S = 0.02
 _POLL_MAX_S = 0.25
+#: How long "Rasa's events table is not in this database" is believed before re-checking.
+_TRACKER_RECHECK_S = 30.0
 
 
 class TurnBusy(Exception):
@@ -83,8 +89,9 @@ class TurnService:
         self.rasa = rasa
         self.reply_wait_s = reply_wait_s
         self.stale_after = timedelta(seconds=stale_after_s)
-        self._tracker_in_db: bool | None = None
-        self._tasks: set[asyncio.Task[TurnResult]] = set()
+        self._tracker_in_db = False
+        self._tracker_checked_at = -_TRACKER_RECHECK_S
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     async def _db(self, work: Callable[..., T], /, **kwargs: Any) -> T:
         def run() -> T:
@@ -102,15 +109,18 @@ class TurnService:
         key = {"conversation_id": conversation_id, "client_message_id": client_message_id}
         deadline = time.monotonic() + self.reply_wait_s
         for _ in range(MAX_ROUNDS):
-            claim: ChatClaim = await self._db(claim_message, **key)
+            claim, recovered = await self._db(self._claim, **key)
             if claim.state == "done":
                 return TurnResult(cast(list[Reply], claim.replies or []), replayed=True)
             if claim.state == "claimed":
-                return await self._run_shielded(conversation_id, client_message_id, text)
+                return await self._run_shielded(conversation_id, client_message_id, text, recovered)
             if self._stale(claim.created_at):
-                if await self._db(take_over_message, **key, seen_at=claim.created_at):
+                if await self._db(self._take_over, **key, seen_at=claim.created_at):
                     log.info("conversation %s: taking over a stale message", conversation_id)
-                    return await self._run_shielded(conversation_id, client_message_id, text)
+                    recovered = await self._db(self._from_tracker, **key)
+                    return await self._run_shielded(
+                        conversation_id, client_message_id, text, recovered
+                    )
                 continue
             waited = await self._wait(conversation_id, client_message_id, deadline)
             if waited is not None:
@@ -118,6 +128,45 @@ class TurnService:
             if time.monotonic() >= deadline:
                 raise TurnBusy
         raise TurnBusy
+
+    def _from_tracker(
+        self, session: Session, *, conversation_id: str, client_message_id: str
+    ) -> list[dict[str, Any]] | None:
+        """A turn Rasa already recorded for this message (None when none or no tracker here)."""
+        now = time.monotonic()
+        if not self._tracker_in_db and now - self._tracker_checked_at >= _TRACKER_RECHECK_S:
+            self._tracker_checked_at = now
+            self._tracker_in_db = rasa_events_exist(session)
+        if not self._tracker_in_db:
+            return None
+        return replies_from_tracker(
+            session, conversation_id=conversation_id, client_message_id=client_message_id
+        )
+
+    def _claim(
+        self, session: Session, *, conversation_id: str, client_message_id: str
+    ) -> tuple[ChatClaim, list[dict[str, Any]] | None]:
+        """Claim the message and, if this request won, look for it in the tracker."""
+        claim = claim_message(
+            session, conversation_id=conversation_id, client_message_id=client_message_id
+        )
+        if claim.state != "claimed":
+            return claim, None
+        recovered = self._from_tracker(
+            session, conversation_id=conversation_id, client_message_id=client_message_id
+        )
+        return claim, recovered
+
+    @staticmethod
+    def _take_over(
+        session: Session, *, conversation_id: str, client_message_id: str, seen_at: datetime
+    ) -> bool:
+        return take_over_message(
+            session,
+            conversation_id=conversation_id,
+            client_message_id=client_message_id,
+            seen_at=seen_at,
+        )
 
     def _stale(self, created_at: datetime) -> bool:
         return utcnow() - created_at > self.stale_after
@@ -139,30 +188,35 @@ class TurnService:
                 return TurnResult(cast(list[Reply], state.replies or []), replayed=True)
         return None
 
-    async def _run_shielded(
-        self, conversation_id: str, client_message_id: str, text: str
-    ) -> TurnResult:
-        task = asyncio.get_running_loop().create_task(
-            self._run(conversation_id, client_message_id, text)
-        )
+    def _background(self, coroutine: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _run_shielded(
+        self,
+        conversation_id: str,
+        client_message_id: str,
+        text: str,
+        recovered: list[dict[str, Any]] | None,
+    ) -> TurnResult:
+        task = self._background(self._run(conversation_id, client_message_id, text, recovered))
         return await asyncio.shield(task)
 
-    async def _tracker_available(self) -> bool:
-        if not self._tracker_in_db:  # cache only a positive answer: Rasa creates it later
-            self._tracker_in_db = await self._db(rasa_events_exist)
-        return bool(self._tracker_in_db)
-
-    async def _run(self, conversation_id: str, client_message_id: str, text: str) -> TurnResult:
+    async def _run(
+        self,
+        conversation_id: str,
+        client_message_id: str,
+        text: str,
+        recovered: list[dict[str, Any]] | None,
+    ) -> TurnResult:
         key = {"conversation_id": conversation_id, "client_message_id": client_message_id}
+        if recovered:
+            log.info("conversation %s: turn recovered from the tracker", conversation_id)
+            self._background(self._finish(key, recovered))
+            return TurnResult(cast(list[Reply], recovered), replayed=True)
         try:
-            if await self._tracker_available():
-                found = await self._db(replies_from_tracker, **key)
-                if found:
-                    log.info("conversation %s: turn recovered from the tracker", conversation_id)
-                    await self._db(finish_message, **key, replies=found)
-                    return TurnResult(cast(list[Reply], found), replayed=True)
             replies = await self.rasa.send(
                 conversation_id, text, client_message_id=client_message_id
             )
@@ -173,8 +227,18 @@ class TurnService:
         except BaseException:
             await self._db(release_message, **key)
             raise
-        await self._db(finish_message, **key, replies=[dict(r) for r in replies])
+        self._background(self._finish(key, [dict(r) for r in replies]))
         return TurnResult(replies, replayed=False)
+
+    async def _finish(self, key: dict[str, str], replies: list[dict[str, Any]]) -> None:
+        try:
+            await self._db(finish_message, **key, replies=replies)
+        except Exception as exc:  # the tracker still has the turn for a later retry
+            log.warning(
+                "conversation %s: could not store replies (%s)",
+                key["conversation_id"],
+                type(exc).__name__,
+            )
 
     async def drain(self, timeout_s: float = 10.0) -> None:
         """Wait (bounded) for running turns, at shutdown."""

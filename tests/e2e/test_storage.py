@@ -191,12 +191,11 @@ def _say_until_answered(patient: Patient, text: str, attempts: int = 5) -> str:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("stored_stack", ["postgresql"], indirect=True)
 def test_a_database_restart_mid_conversation_loses_no_turns(
     stored_stack: tuple[Stack, str],
 ) -> None:
     stack, url = stored_stack
-    if not url.startswith("postgresql"):
-        pytest.skip("restarts the PostgreSQL server; the SQLite file has no server")
     patient = Patient(stack)
     start(patient)
     patient.says("Maria Lopez")

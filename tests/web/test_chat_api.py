@@ -15,8 +15,13 @@ from tests.web.conftest import Gateway, GatewayFactory, free_port
 from tests.web.fake_rasa import FakeRasa
 
 
-def rows(gw: Gateway, conversation_id: str) -> list[tuple[str, str]]:
-    """(client_message_id, status) of the conversation's idempotency rows."""
+async def rows(gw: Gateway, conversation_id: str) -> list[tuple[str, str]]:
+    """(client_message_id, status) of the conversation's idempotency rows.
+
+    Waits first for the gateway's background writes (replies are stored just
+    after the response is sent).
+    """
+    await gw.app.state.services.turns.drain()
     with session_scope(gw.engine) as session:
         found = session.execute(
             select(ChatReply.client_message_id, ChatReply.status).where(
@@ -56,7 +61,7 @@ async def test_message_returns_text_and_buttons_only(gateway: Gateway, fake_rasa
         "message": "hello there",
         "metadata": {"client_message_id": "m-1"},
     }
-    assert rows(gateway, conversation) == [("m-1", "done")]
+    assert await rows(gateway, conversation) == [("m-1", "done")]
 
 
 async def test_retry_with_same_client_message_id_replays_without_a_second_turn(
@@ -82,7 +87,7 @@ async def test_concurrent_retry_waits_for_the_first_and_calls_rasa_once(
     assert first.status_code == second.status_code == 200
     assert first.json() == second.json()
     assert len(fake_rasa.calls) == 1
-    assert rows(gateway, conversation) == [("in-flight", "done")]
+    assert await rows(gateway, conversation) == [("in-flight", "done")]
 
 
 async def test_different_client_message_ids_are_different_turns(
@@ -139,7 +144,7 @@ async def test_rasa_down_is_a_clear_503_and_nothing_is_stored(
         assert body["error"] == "assistant_unavailable"
         assert "try again" in body["message"]
         assert response.headers["Retry-After"]
-        assert rows(gw, conversation) == []
+        assert await rows(gw, conversation) == []
 
 
 async def test_empty_rasa_reply_is_an_error_and_the_retry_works(
@@ -151,7 +156,7 @@ async def test_empty_rasa_reply_is_an_error_and_the_retry_works(
     assert failed.status_code == 502
     assert failed.json()["error"] == "assistant_error"
     assert failed.json()["message"]
-    assert rows(gateway, conversation) == []  # not stored as done
+    assert await rows(gateway, conversation) == []  # not stored as done
 
     fake_rasa.set_mode("ok")
     retried = await gateway.say(conversation, token, "hello", "retry-me")
@@ -191,7 +196,7 @@ async def test_timeout_keeps_the_message_until_stale_then_a_retry_takes_over(
         late = await gw.say(conversation, token, "hello", "slow-one")
         assert late.status_code == 200, late.text
         assert len(fake_rasa.calls) == 2
-        assert rows(gw, conversation) == [("slow-one", "done")]
+        assert await rows(gw, conversation) == [("slow-one", "done")]
 
 
 async def test_wrong_types_are_422_with_a_friendly_message(
@@ -299,7 +304,7 @@ async def test_a_failed_turn_releases_for_a_concurrent_retry(
     # itself (Rasa fails again): both get a clear error, nothing is stored as done.
     assert first.status_code == second.status_code == 502
     assert len(fake_rasa.calls) == 2
-    assert rows(gateway, conversation) == []
+    assert await rows(gateway, conversation) == []
     fake_rasa.set_mode("ok")
     assert (await gateway.say(conversation, token, "hello", "flaky")).status_code == 200
 

@@ -200,10 +200,14 @@ def test_intake_in_the_widget_survives_a_reload(
     browser.set_window_size(400, 800)
     root.find_element(By.CSS_SELECTOR, "button.launcher").click()
     dialog = root.find_element(By.CSS_SELECTOR, "[role=dialog]")
-    width, viewport = browser.execute_script(
-        "return [arguments[0].getBoundingClientRect().width, window.innerWidth]", dialog
+    box, viewport = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "const d = document.documentElement;"
+        "return [[r.width, r.height], [d.clientWidth, d.clientHeight]]",
+        dialog,
     )
-    assert abs(width - viewport) <= 1
+    assert abs(box[0] - viewport[0]) <= 1 and abs(box[1] - viewport[1]) <= 1
+    browser.save_screenshot(str(tmp_path / "widget-mobile.png"))
 
     problems = [
         entry["message"]
