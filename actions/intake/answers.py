@@ -163,11 +163,25 @@ def _diagnosis(text: str, intent: str | None, today: datetime.date) -> Interpret
     return _free_text("diagnosis", text)
 
 
+_REFERRAL_WORDS = re.compile(r"\b(referr\w*|prescri\w*|dr\b\.?|doctor|physician|gp)\b", re.I)
+_NEGATION = re.compile(r"\b(no|not|don'?t|doesn'?t|haven'?t|hasn'?t|never|without)\b", re.I)
+_DOCTOR_NAME = re.compile(r"\b((?i:dr|doctor)\.?\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+
+
 def _referral(text: str, intent: str | None, today: datetime.date) -> Interpretation:
     answer = yes_no(text, intent)
+    if answer is None and says_none(text):
+        answer = False
+    if answer is None and _REFERRAL_WORDS.search(text):
+        # "dr patel referred me" / "I have a prescription": yes, unless negated.
+        answer = not _NEGATION.search(text)
     if answer is None:
         return Interpretation(problem="not_understood")
-    return Interpretation(slots={"physician_referral": answer})
+    slots: dict[str, Any] = {"physician_referral": answer}
+    doctor = _DOCTOR_NAME.search(text)
+    if answer and doctor:
+        slots["referring_physician"] = clean_text(doctor.group(1))
+    return Interpretation(slots=slots)
 
 
 def _referring(text: str, intent: str | None, today: datetime.date) -> Interpretation:

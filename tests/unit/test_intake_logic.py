@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from actions.intake import corrections, flow, readback
+from actions.intake import answers, corrections, flow, readback
 from actions.intake.summary import build_summary
 
 TODAY = datetime.date(2026, 6, 15)
@@ -176,3 +176,28 @@ def test_summary_has_the_contract_shape_and_keeps_conversation_flags() -> None:
     assert summary["history"]["medications"] == ["warfarin"]
     assert summary["complaint"]["duration_days"] == 21
     assert summary["created_at"] == "2026-06-15T09:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("/affirm", "affirm", {"physician_referral": True}),
+        ("no referral", "inform", {"physician_referral": False}),
+        ("dr patel referred me", "inform", {"physician_referral": True}),
+        (
+            "Yes, Dr. Patel at Riverside",
+            "affirm",
+            {"physician_referral": True, "referring_physician": "Dr. Patel"},
+        ),
+        ("I don't have a prescription", "inform", {"physician_referral": False}),
+    ],
+)
+def test_referral_answers(text: str, intent: str, expected: dict[str, Any]) -> None:
+    assert (
+        answers.interpret("physician_referral", text, intent=intent, today=TODAY).slots == expected
+    )
+
+
+@pytest.mark.parametrize("text", ["not sure", "maybe?"])
+def test_unclear_referral_answers_are_asked_again(text: str) -> None:
+    assert answers.interpret("physician_referral", text, today=TODAY).problem == "not_understood"
