@@ -5,7 +5,7 @@ APP := .venv-app/bin
 RASA := .venv-rasa/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run chat test lint bench bench-nlu bench-clinical clean
+.PHONY: help install train run chat test lint bench bench-nlu bench-clinical bench-load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ install: ## create both Python 3.10 environments from the lock files (idempotent
 train: install ## train the shipped model with config.yml (skipped when the current one is up to date)
 	@$(APP)/python -m bot.train
 
-run: install ## install, train if needed, start action server + Rasa, chat in the terminal
+run: install ## install, train if needed, start action server + Rasa + web gateway (http://127.0.0.1:8000/), chat in the terminal
 	@$(APP)/python -m bot.train
 	@$(APP)/python -m bot.run
 
@@ -38,6 +38,9 @@ bench-nlu: install ## held-out intent F1, training time, model load, REST latenc
 
 bench-clinical: install ## clinical engine: top-1/top-3, red-flag recall, false alarms, latency
 	@$(APP)/python -m bot.bench.clinical
+
+bench-load: install ## gateway load test: 1/10/50 concurrent intakes, p50/p95/p99, msg/s, lost/duplicated turns
+	@$(APP)/python -m bot.bench.load
 
 clean: ## remove trained models and runtime files (keeps the environments)
 	rm -rf models/*.tar.gz var/ .rasa/ results/

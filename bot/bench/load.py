@@ -20,6 +20,9 @@ and
   from Rasa: exactly one user event per client message id must exist;
 - reports per-message latency p50/p95/p99 (ms) and messages per second.
 
+With ``--compare-direct`` each level is also played straight against Rasa's
+REST webhook (no gateway, no idempotency), which shows what the gateway adds.
+
 Every request has a timeout and every loop is bounded.
 """
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import socket
 import sys
@@ -158,10 +162,45 @@ def _reply_text(payload: Any) -> str:
     return "\n".join(str(r.get("text", "")) for r in replies if isinstance(r, dict))
 
 
+async def play_direct(client: httpx.AsyncClient, rasa_url: str) -> PatientLog:
+    """The same intake sent straight to Rasa's REST webhook (the baseline without gateway)."""
+    log = PatientLog(conversation_id="direct-" + uuid.uuid4().hex[:16])
+    for typed, slot in STEPS:
+        client_message_id = uuid.uuid4().hex
+        body = {
+            "sender": log.conversation_id,
+            "message": typed,
+            "metadata": {"client_message_id": client_message_id},
+        }
+        started = time.perf_counter()
+        try:
+            response = await client.post(f"{rasa_url}/webhooks/rest/webhook", json=body)
+            status, replies = response.status_code, response.json()
+        except (httpx.HTTPError, ValueError):
+            status, replies = 0, None
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200 or not replies:
+            log.http_errors[status] += 1
+            log.content_errors.append(
+                f"step {typed!r}: HTTP {status}, {len(replies or [])} replies"
+            )
+            break
+        log.sent.append(client_message_id)
+        log.latencies_ms.append(elapsed)
+        said = _reply_text({"replies": replies})
+        if expected_text(slot) not in said:
+            log.content_errors.append(f"after {typed!r}: got {said[:160]!r}")
+            break
+    return log
+
+
 async def play_patient(
-    client: httpx.AsyncClient, rng: random.Random, retry_rate: float
+    client: httpx.AsyncClient, rng: random.Random, retry_rate: float, think_s: float = 0.0
 ) -> PatientLog:
-    """One full intake through the gateway, checking each reply."""
+    """One full intake through the gateway, checking each reply.
+
+    ``think_s``: mean pause before each message (uniform 0..2x), like a patient typing.
+    """
     log = PatientLog()
     try:
         created = await client.post("/chat/sessions")
@@ -176,6 +215,8 @@ async def play_patient(
     token = session["token"]
     url = f"/chat/sessions/{log.conversation_id}/messages"
     for typed, slot in STEPS:
+        if think_s > 0:
+            await asyncio.sleep(rng.uniform(0, 2 * think_s))
         client_message_id = uuid.uuid4().hex
         body = {"text": typed, "client_message_id": client_message_id}
         mode = rng.choice(["after", "race"]) if rng.random() < retry_rate else None
@@ -230,20 +271,36 @@ def tracker_counts(stack: Stack, conversation_id: str) -> tuple[Counter[str], in
     return per_id, untagged
 
 
-async def run_level(stack: Stack, backend: str, patients: int, retry_rate: float) -> LevelResult:
-    """Play ``patients`` concurrent intakes, then audit Rasa's trackers."""
+async def run_level(
+    stack: Stack,
+    backend: str,
+    patients: int,
+    retry_rate: float,
+    *,
+    direct: bool = False,
+    think_s: float = 0.0,
+) -> LevelResult:
+    """Play ``patients`` concurrent intakes, then audit Rasa's trackers.
+
+    ``direct``: send straight to Rasa instead of through the gateway (baseline).
+    """
     limits = httpx.Limits(max_connections=2 * patients + 10, max_keepalive_connections=2 * patients)
     async with httpx.AsyncClient(
         base_url=stack.gateway_url, timeout=REQUEST_TIMEOUT_S, limits=limits, trust_env=False
     ) as client:
         started = time.perf_counter()
-        logs = await asyncio.gather(
-            *(
-                play_patient(client, random.Random(patients * 1000 + n), retry_rate)
+        if direct:
+            plays = [play_direct(client, stack.rasa_url) for _ in range(patients)]
+        else:
+            plays = [
+                play_patient(client, random.Random(patients * 1000 + n), retry_rate, think_s)
                 for n in range(patients)
-            )
-        )
+            ]
+        logs = await asyncio.gather(*plays)
         seconds = time.perf_counter() - started
+        backend = f"{backend} (Rasa direct)" if direct else f"{backend} via gateway"
+        if think_s and not direct:
+            backend += f", think {think_s:g} s"
 
     lost = duplicated = untagged = 0
     for log in logs:
@@ -336,10 +393,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=CONFIG, help="Rasa config to train/use")
     parser.add_argument("--retry-rate", type=float, default=0.1, help="share of messages re-sent")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--think-s",
+        type=float,
+        default=0.0,
+        help="mean pause before each message (default 0: back to back, the worst case)",
+    )
+    parser.add_argument(
+        "--compare-direct",
+        action="store_true",
+        help="also play each level straight against Rasa (baseline without the gateway)",
+    )
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.levels.split(",") if n.strip()]
     if not levels or min(levels) < 1 or max(levels) > 500:
         parser.error("--levels: 1..500 patients per level")
+    if not 0 <= args.think_s <= 60 or not 0 <= args.retry_rate <= 1:
+        parser.error("--think-s must be 0..60 and --retry-rate 0..1")
 
     model, _ = ensure_model(args.config)
     database_url, backend = prepare_database(args.database_url or None)
@@ -361,12 +431,25 @@ def main(argv: list[str] | None = None) -> int:
     stack.start(on_status=status)
     results: list[LevelResult] = []
     try:
+        print("warm-up: one intake, not measured ...", file=sys.stderr, flush=True)
+        asyncio.run(run_level(stack, backend, 1, 0.0))
         for patients in levels:
             print(f"level: {patients} concurrent patients ...", file=sys.stderr, flush=True)
-            result = asyncio.run(run_level(stack, backend, patients, args.retry_rate))
-            results.append(result)
-            for example in result.examples:
-                print(f"  content: {example}", file=sys.stderr)
+            modes = [False, True] if args.compare_direct else [False]
+            for direct in modes:
+                result = asyncio.run(
+                    run_level(
+                        stack,
+                        backend,
+                        patients,
+                        args.retry_rate,
+                        direct=direct,
+                        think_s=args.think_s,
+                    )
+                )
+                results.append(result)
+                for example in result.examples:
+                    print(f"  content: {example}", file=sys.stderr)
             if (dead := stack.dead()) is not None:
                 print(f"{dead.name} died; see {dead.log_path}", file=sys.stderr)
                 break
@@ -375,7 +458,12 @@ def main(argv: list[str] | None = None) -> int:
     print(render(results))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
-    print(f"\nmodel: {model.name}; retry rate {args.retry_rate}", file=sys.stderr)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nmodel: {model.name}; retry rate {args.retry_rate}; "
+        f"{os.cpu_count()} CPUs, load average now {load}",
+        file=sys.stderr,
+    )
     bad = any(r.lost_turns or r.duplicated_turns or r.replay_mismatches for r in results)
     return 1 if bad else 0
 

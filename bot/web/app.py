@@ -57,7 +57,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Medical massage intake gateway",
         version="1",
         lifespan=lifespan,
-        docs_url=None if config.base.is_production else "/docs",
+        docs_url=None,  # Swagger UI loads scripts from a CDN, which the CSP (rightly) blocks
         redoc_url=None,
         openapi_url=None if config.base.is_production else "/openapi.json",
     )

@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from actions.intake.messages import question
 from bot.stack import Stack
-from bot.store import create_user, revoke_api_token, save_referral, session_scope
+from bot.store import ChatReply, create_user, get_user, save_referral, session_scope
+from bot.store.chat_replies import replies_from_tracker
 from bot.store.staff import create_api_token
 from tests.store.factories import summary_for
 from tests.web.conftest import Gateway
@@ -92,7 +94,7 @@ async def test_one_conversations_token_cannot_touch_another(
 
 @pytest.fixture
 def stack_staff_token(real_gateway: Gateway) -> Iterator[str]:
-    """A throwaway staff user (random password) in the stack's database; revoked afterwards."""
+    """A throwaway staff user (random password) in the stack's database; deleted afterwards."""
     username = f"web-test-{secrets.token_hex(4)}"
     with session_scope(real_gateway.engine) as session:
         create_user(
@@ -101,7 +103,9 @@ def stack_staff_token(real_gateway: Gateway) -> Iterator[str]:
         token = create_api_token(session, username=username)
     yield token
     with session_scope(real_gateway.engine) as session:
-        revoke_api_token(session, prefix=token[:12])
+        user = get_user(session, username=username)
+        if user is not None:
+            session.delete(user)  # its tokens go with it
 
 
 async def test_staff_read_the_transcript_of_a_gateway_conversation(
@@ -124,3 +128,28 @@ async def test_staff_read_the_transcript_of_a_gateway_conversation(
     assert "Maria Lopez" in patient
     assert CONSENT in bot and NAME in bot and AGE in bot
     assert all(e["timestamp"].endswith("+00:00") for e in entries)
+
+
+async def test_a_lost_reply_is_recovered_from_rasas_tracker_store(
+    real_gateway: Gateway, bot_stack: Stack
+) -> None:
+    conversation, token = await real_gateway.session()
+    answered = await real_gateway.say(conversation, token, "/greet", "greet-lost")
+    assert answered.status_code == 200
+    await real_gateway.app.state.services.turns.drain()
+    # Simulate a reply that never reached the gateway's table (e.g. it crashed mid-turn).
+    with session_scope(real_gateway.engine) as session:
+        session.execute(
+            delete(ChatReply).where(
+                ChatReply.conversation_id == conversation,
+                ChatReply.client_message_id == "greet-lost",
+            )
+        )
+        recovered = replies_from_tracker(
+            session, conversation_id=conversation, client_message_id="greet-lost"
+        )
+    assert recovered == answered.json()["replies"]
+
+    retried = await real_gateway.say(conversation, token, "/greet", "greet-lost")
+    assert retried.json() == answered.json()  # from the tracker, not a second turn
+    assert len(tracker_user_events(bot_stack, conversation)) == 1

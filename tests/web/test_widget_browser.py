@@ -9,9 +9,13 @@ screenshot.
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
+import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,8 +34,21 @@ WAIT_S = 60.0
 T = TypeVar("T")
 
 
+CLINIC_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Another clinic</title></head><body><h1>Another clinic's own site</h1>
+<script src="{gateway}/widget.js" defer></script></body></html>"""
+
+
 @pytest.fixture(scope="module")
-def gateway_process(bot_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def clinic_port() -> int:
+    """The port of a clinic website on another origin (allowed to embed the widget)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def gateway_process(
+    bot_stack: Stack, tmp_path_factory: pytest.TempPathFactory, clinic_port: int
+) -> Iterator[str]:
     """``python -m bot.web`` on a free loopback port in front of the real stack; its URL."""
     stack = dataclasses.replace(
         bot_stack,
@@ -40,6 +57,7 @@ def gateway_process(bot_stack: Stack, tmp_path_factory: pytest.TempPathFactory) 
         log_dir=tmp_path_factory.mktemp("gateway-logs"),
     )
     service: Service = stack.gateway_service()
+    service.env["GATEWAY_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{clinic_port}"
     service.start(stack.environment())
     deadline = time.monotonic() + WAIT_S
     while not service.healthy():
@@ -49,6 +67,32 @@ def gateway_process(bot_stack: Stack, tmp_path_factory: pytest.TempPathFactory) 
         time.sleep(0.3)
     yield stack.gateway_url
     service.stop()
+
+
+@pytest.fixture(scope="module")
+def clinic_site(gateway_process: str, clinic_port: int) -> Iterator[str]:
+    """A clinic's own website (another origin) with the widget's one script tag; its URL."""
+    page = CLINIC_PAGE.format(gateway=gateway_process).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = page if self.path == "/" else b""
+            self.send_response(200 if body else 204)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", clinic_port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{clinic_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -214,4 +258,59 @@ def test_intake_in_the_widget_survives_a_reload(
         for entry in browser.get_log("browser")
         if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]
     ]
+    assert problems == []
+
+
+def test_offline_send_fails_gracefully_and_the_retry_is_one_turn(
+    browser: Any, gateway_process: str, bot_stack: Stack
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    consent, _ = question("consent")
+    name_question, _ = question("patient_name")
+    browser.get(gateway_process + "/")
+    root = widget(browser)
+    root.find_element(By.CSS_SELECTOR, "button.launcher").click()
+    wait_for(lambda: any(consent in t for t in bubbles(root, "bot")), "the consent question")
+
+    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    root.find_element(By.CSS_SELECTOR, "textarea").send_keys("yes", Keys.ENTER)
+    retry = wait_for(
+        lambda: root.find_element(By.CSS_SELECTOR, ".failed button.retry"),
+        "the couldn't-send notice",
+        timeout=30,  # five attempts with exponential backoff, about 10 s
+    )
+    assert "Couldn" in root.find_element(By.CSS_SELECTOR, ".failed").text
+
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+    retry.click()
+    wait_for(lambda: any(name_question in t for t in bubbles(root, "bot")), "the name question")
+    assert not root.find_elements(By.CSS_SELECTOR, ".failed")
+
+    stored = browser.execute_script(
+        "return JSON.parse(sessionStorage.getItem('mmi-chat:' + arguments[0]))", gateway_process
+    )
+    url = (
+        f"{bot_stack.rasa_url}/conversations/{stored['conversationId']}/tracker"
+        f"?token={bot_stack.rasa_token}"
+    )
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        events = json.loads(reply.read())["events"]
+    said = [e.get("text") for e in events if e.get("event") == "user"]
+    assert said == ["/greet", "yes"]  # every attempt reused one client_message_id
+
+
+def test_widget_on_another_origin_talks_to_the_gateway(browser: Any, clinic_site: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    consent, _ = question("consent")
+    browser.get(clinic_site + "/")
+    root = widget(browser)
+    root.find_element(By.CSS_SELECTOR, "button.launcher").click()
+    # Session, preflight and message all cross origins: CORS follows GATEWAY_ALLOWED_ORIGINS.
+    wait_for(lambda: any(consent in t for t in bubbles(root, "bot")), "the consent question")
+    problems = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert problems == []
