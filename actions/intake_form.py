@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import clinical
+from actions.ask import ask_for
 from actions.conversation_state import (
     Message,
     answering_now,
@@ -54,20 +55,25 @@ class ValidateIntakeForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Return the slot events for this message, or [] to let a rule handle it."""
+        """Return the slot events for this message (and ask the next question),
+        or [] to let a rule handle the message."""
         slots = slots_of(tracker)
         message = latest_message(tracker)
         requested = slots.get("requested_slot")
-        if not answering_now(tracker):
-            return [SlotSet("requested_slot", flow.next_question(slots))]
-
+        # Every message is screened first, whatever else it is.
         updates = _screen_for_emergency(message, slots)
+        if updates is None and not answering_now(tracker):
+            updates = {}  # starting, or back from an interruption: ask (again)
         if updates is None and requested:
             updates = _read_answer(requested, message, slots, tracker, dispatcher)
-        if updates is None:
-            return []  # not an answer: the form is rejected and a rule replies
+            if updates is None:
+                return []  # not an answer: the form is rejected and a rule replies
+        updates = updates or {}
         slots.update(updates)
-        updates["requested_slot"] = flow.next_question(slots)
+        next_slot = flow.next_question(slots)
+        updates["requested_slot"] = next_slot
+        if next_slot:
+            ask_for(next_slot, slots, dispatcher)
         return [SlotSet(name, value) for name, value in updates.items()]
 
 
@@ -113,7 +119,8 @@ def _read_answer(
         _fill_empty(updates, extra.slots, slots)
         flags.extend(extra.red_flags)
     updates.update(_triage(slots, flags))
-    updates["misunderstandings"] = 0
+    if slots.get("misunderstandings"):
+        updates["misunderstandings"] = 0
     return updates
 
 

@@ -32,7 +32,7 @@ def make_tracker(
     events.append({"event": "action", "name": "intake_form"})
     return Tracker(
         sender_id="unit-test",
-        slots={"requested_slot": requested, "misunderstandings": 0, **(slots or {})},
+        slots={"requested_slot": requested, **(slots or {})},
         latest_message={"text": text, "intent": {"name": intent, "confidence": confidence}},
         events=events,
         paused=False,
@@ -63,28 +63,28 @@ CONSENTED = {"consent": True}
             "/affirm",
             "affirm",
             {},
-            {"consent": True, "misunderstandings": 0, "requested_slot": "patient_name"},
+            {"consent": True, "requested_slot": "patient_name"},
         ),
         (
             "consent",
             "/deny",
             "deny",
             {},
-            {"consent": False, "misunderstandings": 0, "requested_slot": None},
+            {"consent": False, "requested_slot": None},
         ),
         (
             "patient_name",
             "i'm maria lopez",
             "inform",
             CONSENTED,
-            {"patient_name": "Maria Lopez", "misunderstandings": 0, "requested_slot": "age"},
+            {"patient_name": "Maria Lopez", "requested_slot": "age"},
         ),
         (
             "age",
             "42",
             "inform",
             CONSENTED,
-            {"age": 42, "misunderstandings": 0, "requested_slot": "patient_name"},
+            {"age": 42, "requested_slot": "patient_name"},
         ),
         (
             "contact",
@@ -93,7 +93,6 @@ CONSENTED = {"consent": True}
             CONSENTED,
             {
                 "contact": "maria.l@example.com",
-                "misunderstandings": 0,
                 "requested_slot": "patient_name",
             },
         ),
@@ -102,21 +101,21 @@ CONSENTED = {"consent": True}
             "about a 6",
             "inform",
             CONSENTED,
-            {"pain_level": 6, "misunderstandings": 0, "requested_slot": "patient_name"},
+            {"pain_level": 6, "requested_slot": "patient_name"},
         ),
         (
             "pain_level",
             "moderate",
             "inform",
             CONSENTED,
-            {"pain_level": 5, "misunderstandings": 0, "requested_slot": "patient_name"},
+            {"pain_level": 5, "requested_slot": "patient_name"},
         ),
         (
             "physician_referral",
             "/deny",
             "deny",
             CONSENTED,
-            {"physician_referral": False, "misunderstandings": 0, "requested_slot": "patient_name"},
+            {"physician_referral": False, "requested_slot": "patient_name"},
         ),
         (
             "goals",
@@ -125,7 +124,6 @@ CONSENTED = {"consent": True}
             CONSENTED,
             {
                 "goals": ["pain_relief", "stress_reduction"],
-                "misunderstandings": 0,
                 "requested_slot": "patient_name",
             },
         ),
@@ -136,7 +134,6 @@ CONSENTED = {"consent": True}
             CONSENTED,
             {
                 "pressure_preference": "light",
-                "misunderstandings": 0,
                 "requested_slot": "patient_name",
             },
         ),
@@ -145,14 +142,14 @@ CONSENTED = {"consent": True}
             "I'll pay myself",
             "inform",
             CONSENTED,
-            {"insurance": "self_pay", "misunderstandings": 0, "requested_slot": "patient_name"},
+            {"insurance": "self_pay", "requested_slot": "patient_name"},
         ),
         (
             "insurance",
             "Blue Cross",
             "inform",
             CONSENTED,
-            {"insurance": "Blue Cross", "misunderstandings": 0, "requested_slot": "patient_name"},
+            {"insurance": "Blue Cross", "requested_slot": "patient_name"},
         ),
         (
             "referring_physician",
@@ -161,7 +158,6 @@ CONSENTED = {"consent": True}
             {**CONSENTED, "physician_referral": True},
             {
                 "referring_physician": "Dr. Patel at Riverside",
-                "misunderstandings": 0,
                 "requested_slot": "patient_name",
             },
         ),
@@ -172,7 +168,9 @@ def test_valid_answers_set_exact_slots(
 ) -> None:
     events, dispatcher = run(make_tracker(text, requested=requested, intent=intent, slots=slots))
     assert events == slot_events(**expected)
-    assert dispatcher.messages == []
+    next_slot = expected["requested_slot"]
+    asked = [m["text"] for m in dispatcher.messages]
+    assert asked == ([messages.question(next_slot)[0]] if next_slot else [])
 
 
 def test_pain_duration_sets_days_and_chronicity() -> None:
@@ -181,7 +179,6 @@ def test_pain_duration_sets_days_and_chronicity() -> None:
         pain_duration="3 weeks",
         duration_days=21,
         chronicity="acute",
-        misunderstandings=0,
         requested_slot="patient_name",
     )
 
@@ -202,7 +199,10 @@ def test_invalid_answers_reask_with_a_hint(requested: str, text: str, problem: s
     assert events == slot_events(
         **{requested: None, "misunderstandings": 1, "requested_slot": "patient_name"}
     )
-    assert [m["text"] for m in dispatcher.messages] == [messages.invalid(requested, problem)]
+    assert [m["text"] for m in dispatcher.messages] == [
+        messages.invalid(requested, problem),
+        messages.question("patient_name")[0],
+    ]
 
 
 def test_second_failure_offers_buttons() -> None:
@@ -253,7 +253,10 @@ def test_keyboard_mash_is_a_misunderstanding_whatever_the_intent(intent: str) ->
     assert events == slot_events(
         patient_name=None, misunderstandings=1, requested_slot="patient_name"
     )
-    assert [m["text"] for m in dispatcher.messages] == [messages.text("misunderstood.first")]
+    assert [m["text"] for m in dispatcher.messages] == [
+        messages.text("misunderstood.first"),
+        messages.question("patient_name")[0],
+    ]
     assert dispatcher.messages[0]["buttons"] == []
 
 
@@ -289,7 +292,6 @@ def test_consent_keeps_what_was_volunteered_before_it() -> None:
         patient_name="Maria",
         age=42,
         contact="maria@example.com",
-        misunderstandings=0,
         requested_slot="chief_complaint",
     )
 
@@ -297,7 +299,7 @@ def test_consent_keeps_what_was_volunteered_before_it() -> None:
 def test_declined_consent_keeps_nothing_volunteered() -> None:
     tracker = make_tracker("no", requested="consent", intent="deny", earlier=["I'm Maria, 42"])
     events, _ = run(tracker)
-    assert events == slot_events(consent=False, misunderstandings=0, requested_slot=None)
+    assert events == slot_events(consent=False, requested_slot=None)
 
 
 def test_skipped_questions_are_not_asked() -> None:
