@@ -7,10 +7,10 @@ Deterministic and explainable: every point of a score comes from a weighted find
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from actions.clinical.extraction import Hit, Quote, RegionHit
+from actions.clinical.extraction import Findings, Hit, Quote, RegionHit
 from actions.clinical.loader import Catalogue
 from actions.clinical.models import Condition, Finding, IcdVariant
 
@@ -65,20 +65,8 @@ def quote_evidence(reasons: list[tuple[float, Evidence]]) -> tuple[str, ...]:
     return tuple(unique[:_MAX_EVIDENCE])
 
 
-@dataclass
-class Profile:
-    """Everything the answers say, pooled for scoring."""
-
-    regions: list[RegionHit] = field(default_factory=list)
-    symptoms: list[Hit] = field(default_factory=list)
-    mechanisms: list[Hit] = field(default_factory=list)
-    history: list[Hit] = field(default_factory=list)
-    medications: list[Hit] = field(default_factory=list)
-    keywords: list[Hit] = field(default_factory=list)
-    diagnoses: list[Hit] = field(default_factory=list)
-    variants: list[Hit] = field(default_factory=list)
-    chronicity: str | None = None
-    chronicity_evidence: str = ""
+# The findings of every answer, pooled for scoring: same shape as one message's.
+Profile = Findings
 
 
 @dataclass(frozen=True)
