@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, get_args
+
+from actions.clinical.models import Onset
 
 EMERGENCY_LEVEL: Final = "emergency"
 CLEARANCE_LEVEL: Final = "physician_clearance"
@@ -20,16 +22,8 @@ TRIAGE_LEVELS: Final[tuple[str, ...]] = (
 
 SIDES: Final[tuple[str, ...]] = ("left", "right", "both")
 
-ONSET_CATEGORIES: Final[tuple[str, ...]] = (
-    "sports",
-    "accident",
-    "surgery",
-    "repetitive_strain",
-    "posture",
-    "stress",
-    "gradual_unknown",
-    "other",
-)
+# The contract's onset causes, derived from the catalogue model's type so they cannot drift.
+ONSET_CATEGORIES: Final[tuple[str, ...]] = get_args(Onset)
 
 CHRONICITIES: Final[tuple[str, ...]] = ("acute", "subacute", "chronic")
 
