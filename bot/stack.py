@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -29,6 +30,13 @@ from bot.train import rasa_env
 READY_TIMEOUT_S = 180.0
 # Longer than Rasa's 300 s action timeout (see bot/endpoints.yml).
 LOCK_LIFETIME_S = 330
+# Each worker holds its own copy of the model (about 1 GB).
+MAX_RASA_WORKERS = 8
+
+
+class StackConfigError(RuntimeError):
+    """The environment asks for a setup that cannot work (said before anything starts)."""
+
 
 # (service name, state, detail) -> None: how progress is reported.
 StatusCallback = Callable[[str, str, str], None]
@@ -40,6 +48,47 @@ def tracker_store_url(database_url: str) -> str:
     if url.get_backend_name() == "postgresql":
         url = url.set(drivername="postgresql")
     return url.render_as_string(hide_password=False)
+
+
+def rasa_worker_count(environ: dict[str, str]) -> int:
+    """How many Rasa worker processes to run: ``RASA_WORKERS``, else 2 with Redis, else 1.
+
+    Several workers share one port (Sanic forks them) and each handles whole
+    messages, so they use both cores of a small server. They need the Redis lock
+    store: in-memory locks cannot stop two workers from answering two messages
+    of one conversation at once (Rasa itself falls back to one worker then).
+    """
+    redis_url = environ.get("REDIS_URL", "").strip()
+    raw = environ.get("RASA_WORKERS", "").strip()
+    if not raw:
+        return 2 if redis_url else 1
+    try:
+        workers = int(raw)
+    except ValueError:
+        raise StackConfigError(f"RASA_WORKERS must be a whole number, not {raw!r}") from None
+    if not 1 <= workers <= MAX_RASA_WORKERS:
+        raise StackConfigError(f"RASA_WORKERS must be 1..{MAX_RASA_WORKERS}, not {workers}")
+    if workers > 1 and not redis_url:
+        raise StackConfigError(
+            f"RASA_WORKERS={workers} needs REDIS_URL (the shared lock store), "
+            "e.g. REDIS_URL=redis://127.0.0.1:6379/0; or set RASA_WORKERS=1"
+        )
+    return workers
+
+
+def check_redis(redis_url: str, timeout_s: float = 2.0) -> None:
+    """Raise :class:`StackConfigError` unless something listens at ``redis_url``'s address."""
+    parts = urlsplit(redis_url)
+    address = (parts.hostname or "127.0.0.1", parts.port or 6379)
+    try:
+        with socket.create_connection(address, timeout=timeout_s):
+            return
+    except OSError:
+        raise StackConfigError(
+            f"Redis is not reachable at {address[0]}:{address[1]} (REDIS_URL); start it "
+            "(redis-server --daemonize yes --bind 127.0.0.1) or unset REDIS_URL for one "
+            "Rasa worker with in-memory locks"
+        ) from None
 
 
 def lock_store_settings(redis_url: str) -> dict[str, str]:
@@ -163,6 +212,7 @@ class Stack:
         env.update(self.extra_env)
         database_url = env.get("DATABASE_URL") or get_settings().database_url
         redis_url = env.get("REDIS_URL", "")
+        workers = rasa_worker_count(env)
         env.update(
             {
                 "DATABASE_URL": database_url,
@@ -174,6 +224,8 @@ class Stack:
                 "PYTHONPATH": str(REPO_ROOT),
                 "RASA_TRACKER_URL": tracker_store_url(database_url),
                 "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S),
+                # Rasa forks this many Sanic workers on its port (Redis lock store only).
+                "SANIC_WORKERS": str(workers),
                 **lock_store_settings(redis_url),
             }
         )
@@ -214,11 +266,15 @@ class Stack:
         if self.gateway_port is not None:
             self.services.append(self.gateway_service())
         env = self.environment()
+        if env.get("REDIS_URL"):
+            check_redis(env["REDIS_URL"])
         upgrade_database(env["DATABASE_URL"])  # creates var/ and the tables Rasa shares
         for service in self.services:
             service.start(env)
             if on_status:
-                on_status(service.name, "starting", f"log: {service.log_path}")
+                workers = env["SANIC_WORKERS"]
+                many = f"{workers} workers, " if service.name == "rasa" and workers != "1" else ""
+                on_status(service.name, "starting", f"{many}log: {service.log_path}")
         deadline = time.monotonic() + READY_TIMEOUT_S
         waiting = list(self.services)
         while waiting and time.monotonic() < deadline:

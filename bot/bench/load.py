@@ -97,6 +97,8 @@ class PatientLog:
     sent: list[str] = field(default_factory=list)  # client message ids answered with 200
     failed: list[str] = field(default_factory=list)  # client message ids with an error status
     latencies_ms: list[float] = field(default_factory=list)
+    #: (what the patient typed, latency) per answered message, for the per-step table.
+    steps_ms: list[tuple[int, float]] = field(default_factory=list)
     content_errors: list[str] = field(default_factory=list)
     http_errors: Counter[int] = field(default_factory=Counter)
     replays: int = 0
@@ -108,6 +110,8 @@ class LevelResult:
     """The figures of one concurrency level."""
 
     backend: str
+    #: "think N s" (patients pause like people) or "back to back" (a stress test).
+    pacing: str
     patients: int
     messages: int
     seconds: float
@@ -123,6 +127,8 @@ class LevelResult:
     duplicated_turns: int
     untagged_user_events: int
     examples: list[str]
+    #: p95 latency (ms) of each step of the script, by what the patient typed.
+    step_p95_ms: dict[str, float] = field(default_factory=dict)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -214,7 +220,7 @@ async def play_patient(
     log.conversation_id = session["conversation_id"]
     token = session["token"]
     url = f"/chat/sessions/{log.conversation_id}/messages"
-    for typed, slot in STEPS:
+    for step, (typed, slot) in enumerate(STEPS):
         if think_s > 0:
             await asyncio.sleep(rng.uniform(0, 2 * think_s))
         client_message_id = uuid.uuid4().hex
@@ -234,6 +240,7 @@ async def play_patient(
             break
         log.sent.append(client_message_id)
         log.latencies_ms.append(elapsed)
+        log.steps_ms.append((step, elapsed))
         if mode == "after":  # a retry after the answer (e.g. the response was lost)
             replay = await _post(client, url, body, token)
         if replay is not None:
@@ -299,8 +306,6 @@ async def run_level(
         logs = await asyncio.gather(*plays)
         seconds = time.perf_counter() - started
         backend = f"{backend} (Rasa direct)" if direct else f"{backend} via gateway"
-        if think_s and not direct:
-            backend += f", think {think_s:g} s"
 
     lost = duplicated = untagged = 0
     for log in logs:
@@ -316,8 +321,13 @@ async def run_level(
     for log in logs:
         errors.update(log.http_errors)
     examples = [error for log in logs for error in log.content_errors][:5]
+    per_step: dict[int, list[float]] = {}
+    for log in logs:
+        for step, ms in log.steps_ms:
+            per_step.setdefault(step, []).append(ms)
     return LevelResult(
         backend=backend,
+        pacing=f"think {think_s:g} s" if think_s and not direct else "back to back",
         patients=patients,
         messages=len(latencies),
         seconds=round(seconds, 2),
@@ -333,6 +343,10 @@ async def run_level(
         duplicated_turns=duplicated,
         untagged_user_events=untagged,
         examples=examples,
+        step_p95_ms={
+            f"{step + 1:02d} {STEPS[step][0]!r}": round(percentile(per_step[step], 95), 1)
+            for step in sorted(per_step)
+        },
     )
 
 
@@ -367,14 +381,14 @@ def prepare_database(url: str | None) -> tuple[str, str]:
 def render(results: list[LevelResult]) -> str:
     """A Markdown table of the results."""
     lines = [
-        "| backend | patients | messages | p50 ms | p95 ms | p99 ms | msg/s | content errors "
-        "| HTTP errors | replays (mismatched) | lost turns | duplicated turns |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| backend | pacing | patients | messages | p50 ms | p95 ms | p99 ms | msg/s "
+        "| content errors | HTTP errors | replays (mismatched) | lost turns | duplicated turns |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         errors = ", ".join(f"{k}: {v}" for k, v in r.http_errors.items()) or "0"
         lines.append(
-            f"| {r.backend} | {r.patients} | {r.messages} | {r.p50_ms} | {r.p95_ms} | "
+            f"| {r.backend} | {r.pacing} | {r.patients} | {r.messages} | {r.p50_ms} | {r.p95_ms} | "
             f"{r.p99_ms} | {r.messages_per_s} | {r.content_errors} | {errors} | "
             f"{r.replays} ({r.replay_mismatches}) | {r.lost_turns} | {r.duplicated_turns} |"
         )
@@ -395,9 +409,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--think-s",
-        type=float,
-        default=0.0,
-        help="mean pause before each message (default 0: back to back, the worst case)",
+        default="3,0",
+        help="mean pauses before each message to play, comma-separated (default 3,0):\n"
+        "3 = patients who read and type (uniform 0-6 s, faster than people on phones);\n"
+        "0 = back to back, a stress test of capacity (10 such clients are far more load\n"
+        "than 10 people)",
+    )
+    parser.add_argument(
+        "--rasa-workers",
+        type=int,
+        default=2,
+        help="Rasa worker processes (default 2; more than 1 needs Redis, see --redis-url)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        help="Rasa's lock store when --rasa-workers > 1 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--steps", action="store_true", help="also print each step's p95 (which answer is slow)"
     )
     parser.add_argument(
         "--compare-direct",
@@ -408,11 +438,18 @@ def main(argv: list[str] | None = None) -> int:
     levels = [int(n) for n in args.levels.split(",") if n.strip()]
     if not levels or min(levels) < 1 or max(levels) > 500:
         parser.error("--levels: 1..500 patients per level")
-    if not 0 <= args.think_s <= 60 or not 0 <= args.retry_rate <= 1:
-        parser.error("--think-s must be 0..60 and --retry-rate 0..1")
+    try:
+        pacings = [float(n) for n in args.think_s.split(",") if n.strip()]
+    except ValueError:
+        parser.error("--think-s: numbers separated by commas")
+    if not pacings or not all(0 <= p <= 60 for p in pacings) or not 0 <= args.retry_rate <= 1:
+        parser.error("--think-s must be 0..60 seconds and --retry-rate 0..1")
+    if not 1 <= args.rasa_workers <= 8:
+        parser.error("--rasa-workers: 1..8")
 
     model, _ = ensure_model(args.config)
     database_url, backend = prepare_database(args.database_url or None)
+    backend += f", {args.rasa_workers} Rasa worker" + ("s" if args.rasa_workers > 1 else "")
     no_limits = {
         f"GATEWAY_RATE_{name}_PER_MIN": "0" for name in ("SESSIONS", "CLIENT", "CONVERSATION")
     }
@@ -422,7 +459,13 @@ def main(argv: list[str] | None = None) -> int:
         action_port=free_port(),
         gateway_port=free_port(),
         log_dir=BENCH_DIR / "load-logs",
-        extra_env={"DATABASE_URL": database_url, "GATEWAY_LOG_LEVEL": "warning", **no_limits},
+        extra_env={
+            "DATABASE_URL": database_url,
+            "GATEWAY_LOG_LEVEL": "warning",
+            "RASA_WORKERS": str(args.rasa_workers),
+            "REDIS_URL": args.redis_url if args.rasa_workers > 1 else "",
+            **no_limits,
+        },
     )
 
     def status(service: str, state: str, detail: str) -> None:
@@ -433,24 +476,32 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print("warm-up: one intake, not measured ...", file=sys.stderr, flush=True)
         asyncio.run(run_level(stack, backend, 1, 0.0))
-        for patients in levels:
-            print(f"level: {patients} concurrent patients ...", file=sys.stderr, flush=True)
-            modes = [False, True] if args.compare_direct else [False]
-            for direct in modes:
-                result = asyncio.run(
-                    run_level(
-                        stack,
-                        backend,
-                        patients,
-                        args.retry_rate,
-                        direct=direct,
-                        think_s=args.think_s,
+        dead = None
+        for think_s in pacings:
+            pacing = f"think {think_s:g} s" if think_s else "back to back"
+            for patients in levels:
+                print(f"level: {patients} patients, {pacing} ...", file=sys.stderr, flush=True)
+                modes = [False, True] if args.compare_direct and not think_s else [False]
+                for direct in modes:
+                    result = asyncio.run(
+                        run_level(
+                            stack,
+                            backend,
+                            patients,
+                            args.retry_rate,
+                            direct=direct,
+                            think_s=think_s,
+                        )
                     )
-                )
-                results.append(result)
-                for example in result.examples:
-                    print(f"  content: {example}", file=sys.stderr)
-            if (dead := stack.dead()) is not None:
+                    results.append(result)
+                    for example in result.examples:
+                        print(f"  content: {example}", file=sys.stderr)
+                    if args.steps:
+                        for step, ms in result.step_p95_ms.items():
+                            print(f"  p95 {ms:7.1f} ms  {step}", file=sys.stderr)
+                if (dead := stack.dead()) is not None:
+                    break
+            if dead is not None:
                 print(f"{dead.name} died; see {dead.log_path}", file=sys.stderr)
                 break
     finally:

@@ -2,21 +2,25 @@
 
 Each backend gets its own real stack (action server + Rasa) whose DATABASE_URL
 points at a scratch database, so Rasa's tracker store and the intakes share it.
+The PostgreSQL stack has the production shape: two Rasa workers sharing the
+Redis lock store, so every test on it also crosses workers.
 """
 
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from bot.stack import Stack
+from bot.stack import Stack, StackConfigError, check_redis
 from bot.store import get_intake, load_transcript, make_engine, session_scope
 from tests.conftest import require_service
 from tests.e2e.conftest import Patient, free_port
@@ -25,6 +29,16 @@ from tests.e2e.test_conversation import ANSWERS, answer_all, asks, start
 pytestmark = pytest.mark.slow
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _redis_url() -> str:
+    """The Redis lock store's URL (fails in CI, skips elsewhere, when Redis is down)."""
+    try:
+        check_redis(REDIS_URL)
+    except StackConfigError as error:
+        require_service(False, str(error))
+    return REDIS_URL
 
 
 def _postgres_database() -> Iterator[str]:
@@ -60,12 +74,13 @@ def stored_stack(
         else _postgres_database()
     )
     url = next(databases)
+    workers = {} if request.param == "sqlite" else {"REDIS_URL": _redis_url(), "RASA_WORKERS": "2"}
     stack = Stack(
         model=trained_model,
         rasa_port=free_port(),
         action_port=free_port(),
         log_dir=folder / "logs",
-        extra_env={"DATABASE_URL": url},
+        extra_env={"DATABASE_URL": url, "RASA_WORKERS": "1", **workers},
     )
     stack.start()
     try:
@@ -210,3 +225,53 @@ def test_a_database_restart_mid_conversation_loses_no_turns(
         ]
     engine.dispose()
     assert said[:3] == ["hi", "yes", "Maria Lopez"] and "42" in said
+
+
+def _rasa_workers(stack: Stack) -> int:
+    """How many worker processes the Rasa server forked (its child processes)."""
+    rasa = next(s for s in stack.services if s.name == "rasa")
+    assert rasa.process is not None
+    children = Path(f"/proc/{rasa.process.pid}/task/{rasa.process.pid}/children")
+    return len(children.read_text().split())
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("stored_stack", ["postgresql"], indirect=True)
+def test_two_rasa_workers_answer_patients_at_once(stored_stack: tuple[Stack, str]) -> None:
+    stack, url = stored_stack
+    assert _rasa_workers(stack) >= 2
+    patients = [Patient(stack) for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=len(patients)) as pool:
+        list(pool.map(complete_intake, patients))
+        goodbyes = list(pool.map(lambda p: p.says("yes"), patients))
+    for patient, goodbye in zip(patients, goodbyes, strict=True):
+        assert "reference number is MM-" in goodbye, patient.history()
+        assert intake_count(url, patient.sender) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("stored_stack", ["postgresql"], indirect=True)
+def test_messages_of_one_conversation_sent_at_once_are_all_kept(
+    stored_stack: tuple[Stack, str],
+) -> None:
+    """The Redis lock makes two workers take turns on one conversation.
+
+    Without it both would load the same tracker and the second save would drop
+    the first message's events (Rasa stores "events after the stored count").
+    """
+    stack, _ = stored_stack
+    patient = Patient(stack)
+    start(patient)
+    sent = ["Maria Lopez", "why do you need this?", "what are your opening hours?", "42"]
+    barrier = threading.Barrier(len(sent))
+
+    def say_together(text: str) -> str:
+        barrier.wait(timeout=30)
+        return patient.says(text)
+
+    with ThreadPoolExecutor(max_workers=len(sent)) as pool:
+        replies = list(pool.map(say_together, sent))
+    assert all(reply.strip() for reply in replies), patient.history()
+    said = [e["text"] for e in patient.tracker()["events"] if e["event"] == "user"]
+    assert said[:2] == ["hi", "yes"]
+    assert sorted(said[2:]) == sorted(sent), said

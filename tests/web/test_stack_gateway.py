@@ -1,11 +1,14 @@
-"""The gateway as the stack's optional third process (used by ``python -m bot.run``)."""
+"""The stack's settings: the gateway as optional third process, Rasa workers and locks."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
+import pytest
+
 from bot.paths import APP_PYTHON
-from bot.stack import Stack
+from bot.stack import Stack, StackConfigError, check_redis, rasa_worker_count
 
 
 def test_stack_without_gateway_is_unchanged() -> None:
@@ -36,3 +39,50 @@ def test_gateway_on_all_interfaces_is_checked_on_loopback() -> None:
     stack = Stack(model=Path("m"), gateway_port=8000, gateway_host="0.0.0.0")
     assert stack.gateway_service().command[-3] == "0.0.0.0"
     assert stack.gateway_url == "http://127.0.0.1:8000"
+
+
+def test_one_rasa_worker_without_redis() -> None:
+    assert rasa_worker_count({}) == 1
+    assert rasa_worker_count({"RASA_WORKERS": "1"}) == 1
+
+
+def test_two_rasa_workers_by_default_with_redis() -> None:
+    assert rasa_worker_count({"REDIS_URL": "redis://127.0.0.1:6379/0"}) == 2
+    assert rasa_worker_count({"REDIS_URL": "redis://h:1/0", "RASA_WORKERS": "3"}) == 3
+
+
+@pytest.mark.parametrize(
+    ("environ", "says"),
+    [
+        ({"RASA_WORKERS": "2"}, "needs REDIS_URL"),
+        ({"RASA_WORKERS": "two", "REDIS_URL": "redis://h"}, "whole number"),
+        ({"RASA_WORKERS": "0", "REDIS_URL": "redis://h"}, "1..8"),
+        ({"RASA_WORKERS": "99", "REDIS_URL": "redis://h"}, "1..8"),
+    ],
+)
+def test_impossible_worker_settings_are_refused_with_the_fix(
+    environ: dict[str, str], says: str
+) -> None:
+    with pytest.raises(StackConfigError, match=says):
+        rasa_worker_count(environ)
+
+
+def test_workers_and_lock_store_reach_rasas_environment() -> None:
+    stack = Stack(
+        model=Path("m"), extra_env={"REDIS_URL": "redis://127.0.0.1:6390/0", "RASA_WORKERS": "2"}
+    )
+    env = stack.environment()
+    assert env["SANIC_WORKERS"] == "2"
+    assert (env["RASA_LOCK_STORE"], env["REDIS_HOST"], env["REDIS_PORT"]) == (
+        "redis",
+        "127.0.0.1",
+        "6390",
+    )
+
+
+def test_unreachable_redis_is_said_before_anything_starts() -> None:
+    with socket.socket() as sock:  # a port nothing listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(StackConfigError, match=f"not reachable at 127.0.0.1:{port}"):
+        check_redis(f"redis://127.0.0.1:{port}/0", timeout_s=1.0)
