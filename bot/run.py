@@ -7,7 +7,7 @@ in the terminal straight away; ``--no-chat`` (or no terminal) just keeps the
 servers up.
 
     python -m bot.run [--no-chat] [--rasa-port 5005] [--action-port 5055]
-                      [--gateway-port 8000] [--gateway-host 127.0.0.1]
+                      [--gateway-port 8000] [--gateway-host 127.0.0.1] [--config config.yml]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 from bot import chat_cli
@@ -43,9 +44,15 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("GATEWAY_HOST") or "127.0.0.1",
         help="address the public gateway binds (default %(default)s: this machine only)",
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=CONFIG,
+        help="Rasa config whose model to run (trained first if stale; default config.yml)",
+    )
     args = parser.parse_args(argv)
 
-    model, _ = ensure_model(CONFIG)
+    model, _ = ensure_model(args.config)
     stack = Stack(
         model=model,
         rasa_port=args.rasa_port,
@@ -61,7 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack.start(on_status=_status)
         print(f"\nOpen {stack.gateway_url}/ for the demo clinic page with the chat widget.")
-        print(f"Rasa (private): {stack.rasa_url}   (Ctrl-C to stop everything)\n", flush=True)
+        print(f"Rasa (private): {stack.rasa_url}   (Ctrl-C to stop everything)", flush=True)
+        if not os.environ.get("REDIS_URL"):
+            print("One Rasa worker; with REDIS_URL=redis://127.0.0.1:6379/0 it runs two.")
+        print(flush=True)
         if not args.no_chat and sys.stdin.isatty():
             chat_cli.chat(stack.rasa_url)
             return 0

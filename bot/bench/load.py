@@ -129,6 +129,8 @@ class LevelResult:
     examples: list[str]
     #: p95 latency (ms) of each step of the script, by what the patient typed.
     step_p95_ms: dict[str, float] = field(default_factory=dict)
+    #: CPU milliseconds per answered message, by process (where the time goes).
+    cpu_ms_per_message: dict[str, float] = field(default_factory=dict)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -257,6 +259,33 @@ async def play_patient(
     return log
 
 
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of one process and, recursively, its children (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12]) + sum(_cpu_ticks(int(c)) for c in children)
+
+
+def cpu_seconds(stack: Stack, *, postgres_too: bool) -> dict[str, float]:
+    """CPU seconds used so far by each service of the stack (and PostgreSQL), from /proc."""
+    ticks_per_s = os.sysconf("SC_CLK_TCK")
+    used = {s.name: _cpu_ticks(s.process.pid) / ticks_per_s for s in stack.services if s.process}
+    if not postgres_too:
+        return used
+    postgres = 0
+    for entry in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if entry.read_text().strip() == "postgres":
+                postgres += _cpu_ticks(int(entry.parent.name))
+        except (OSError, ValueError):
+            continue
+    used["postgresql"] = postgres / ticks_per_s
+    return used
+
+
 def tracker_counts(stack: Stack, conversation_id: str) -> tuple[Counter[str], int]:
     """Rasa's user events of a conversation: per client message id, and untagged ones."""
     response = httpx.get(
@@ -295,6 +324,8 @@ async def run_level(
     async with httpx.AsyncClient(
         base_url=stack.gateway_url, timeout=REQUEST_TIMEOUT_S, limits=limits, trust_env=False
     ) as client:
+        on_postgres = backend.startswith("postgresql")
+        cpu_before = cpu_seconds(stack, postgres_too=on_postgres)
         started = time.perf_counter()
         if direct:
             plays = [play_direct(client, stack.rasa_url) for _ in range(patients)]
@@ -305,6 +336,7 @@ async def run_level(
             ]
         logs = await asyncio.gather(*plays)
         seconds = time.perf_counter() - started
+        cpu_after = cpu_seconds(stack, postgres_too=on_postgres)
         backend = f"{backend} (Rasa direct)" if direct else f"{backend} via gateway"
 
     lost = duplicated = untagged = 0
@@ -343,6 +375,11 @@ async def run_level(
         duplicated_turns=duplicated,
         untagged_user_events=untagged,
         examples=examples,
+        cpu_ms_per_message={
+            name: round((cpu_after[name] - cpu_before.get(name, 0.0)) * 1000 / len(latencies), 1)
+            for name in cpu_after
+            if latencies
+        },
         step_p95_ms={
             f"{step + 1:02d} {STEPS[step][0]!r}": round(percentile(per_step[step], 95), 1)
             for step in sorted(per_step)
@@ -497,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
                     for example in result.examples:
                         print(f"  content: {example}", file=sys.stderr)
                     if args.steps:
+                        cpu = ", ".join(f"{k} {v:g}" for k, v in result.cpu_ms_per_message.items())
+                        print(f"  CPU ms per message: {cpu}", file=sys.stderr)
                         for step, ms in result.step_p95_ms.items():
                             print(f"  p95 {ms:7.1f} ms  {step}", file=sys.stderr)
                 if (dead := stack.dead()) is not None:
