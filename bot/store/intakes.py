@@ -20,6 +20,7 @@ __all__ = [
     "REFERENCE_PREFIX",
     "format_reference",
     "get_intake",
+    "keep_earlier_danger_signs",
     "list_intakes",
     "save_referral",
     "set_status",
@@ -81,9 +82,41 @@ def _find(session: Session, conversation_id: str) -> Intake | None:
     ).one_or_none()
 
 
+def _red_flags(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    triage = summary.get("triage")
+    flags = triage.get("red_flags") if isinstance(triage, dict) else None
+    return [f for f in flags if isinstance(f, dict)] if isinstance(flags, list) else []
+
+
+def _more_urgent(first: str | None, second: str | None) -> str | None:
+    """The more urgent of two triage levels (unknown or missing counts as least urgent)."""
+    known = [level for level in (first, second) if level in TRIAGE_LEVELS]
+    return min(known, key=TRIAGE_LEVELS.index) if known else None
+
+
+def keep_earlier_danger_signs(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """``later`` with the red flags and triage level of ``earlier`` it would otherwise drop.
+
+    A partial intake is stored when an emergency stops the conversation; if the
+    patient then starts over and completes the intake without repeating the
+    danger sign, the complete summary must still carry it (and its level), or
+    the therapist would never see it. Flags are matched by ``id``; later
+    evidence for the same flag wins.
+    """
+    merged = copy.deepcopy(later)
+    flags = _red_flags(merged)
+    seen = {f.get("id") for f in flags}
+    flags += [copy.deepcopy(f) for f in _red_flags(earlier) if f.get("id") not in seen]
+    level = _more_urgent(_triage_level(earlier), _triage_level(merged))
+    triage = merged.get("triage") if isinstance(merged.get("triage"), dict) else {}
+    merged["triage"] = {**triage, "red_flags": flags, **({"level": level} if level else {})}
+    return merged
+
+
 def _complete_partial(intake: Intake, summary: dict[str, Any], *, needs_staff: bool) -> None:
-    """Replace a partial intake's summary by a complete one, keeping its identity."""
-    stored = copy.deepcopy(summary)
+    """Replace a partial intake's summary by a complete one, keeping its identity
+    and every danger sign the partial one recorded."""
+    stored = keep_earlier_danger_signs(intake.summary, summary)
     stored.update(
         conversation_id=intake.conversation_id,
         reference=intake.reference,

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from bot.paths import APP_PYTHON, REPO_ROOT
-from tests.e2e.conftest import free_port, test_config
+from tests.e2e.conftest import free_port
+from tests.e2e.conftest import test_config as config_under_test
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +101,7 @@ def run_command(tmp_path: Path) -> Iterator[RunCommand]:
             "bot.run",
             "--no-chat",
             "--config",
-            str(test_config()),
+            str(config_under_test()),
             "--rasa-port",
             str(free_port()),
             "--action-port",

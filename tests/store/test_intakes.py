@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from bot.store import intakes as intakes_module
 from bot.store.engine import session_scope
 from bot.store.errors import ValidationError
+from bot.store.intakes import keep_earlier_danger_signs
 from bot.store.models import AuditEvent, Intake, ReferenceCounter
 from bot.store.repository import (
     format_reference,
@@ -389,3 +390,68 @@ def test_no_patient_text_in_logs_at_info_or_above(
     loud = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert any(intake.reference in message for message in loud)
     assert not [m for m in loud if "Zelda" in m or "Xylophone" in m]
+
+
+CHEST_PAIN = {
+    "id": "chest_pain",
+    "level": "emergency",
+    "evidence": "my chest feels tight",
+    "advice": "Seek care now.",
+}
+WARFARIN = {"id": "anticoagulants", "level": "caution", "evidence": "I take warfarin"}
+
+
+def with_flags(summary: dict[str, Any], level: str, *flags: dict[str, Any]) -> dict[str, Any]:
+    summary["triage"] = {"level": level, "red_flags": [dict(f) for f in flags]}
+    return summary
+
+
+def test_completing_after_an_emergency_stop_keeps_the_danger_sign(engine: Engine) -> None:
+    """Start over after an emergency stop, never mention it again: staff still see it."""
+    with session_scope(engine) as session:
+        save_referral(
+            session,
+            summary=with_flags(summary_for("conv-er2"), "emergency", CHEST_PAIN),
+            partial=True,
+        )
+    with session_scope(engine) as session:
+        later = with_flags(summary_for("conv-er2", complaint="stiff neck"), "caution", WARFARIN)
+        complete = save_referral(session, summary=later)
+        assert not complete.partial and complete.needs_staff
+        assert complete.triage_level == "emergency"
+        assert complete.summary["triage"]["level"] == "emergency"
+        flags = {f["id"]: f for f in complete.summary["triage"]["red_flags"]}
+        assert set(flags) == {"chest_pain", "anticoagulants"}
+        assert flags["chest_pain"]["evidence"] == "my chest feels tight"
+        assert complete.summary["complaint"]["text"] == "stiff neck"
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "level"),
+    [
+        ("emergency", "routine", "emergency"),
+        ("caution", "physician_clearance", "physician_clearance"),
+        ("routine", "routine", "routine"),
+        ("nonsense", "caution", "caution"),
+        ("caution", None, "caution"),
+    ],
+)
+def test_the_more_urgent_triage_level_wins(earlier: str, later: str | None, level: str) -> None:
+    first = with_flags(summary_for("c"), earlier)
+    second = summary_for("c")
+    if later is None:
+        del second["triage"]
+    else:
+        second["triage"]["level"] = later
+    assert keep_earlier_danger_signs(first, second)["triage"]["level"] == level
+
+
+def test_the_later_evidence_of_the_same_flag_wins_and_nothing_is_mutated() -> None:
+    first = with_flags(summary_for("c"), "caution", WARFARIN)
+    newer = {**WARFARIN, "evidence": "I'm on blood thinners"}
+    second = with_flags(summary_for("c"), "caution", newer)
+    merged = keep_earlier_danger_signs(first, second)
+    assert merged["triage"]["red_flags"] == [newer]
+    assert first["triage"]["red_flags"] == [WARFARIN] and second["triage"]["red_flags"] == [newer]
+    merged["triage"]["red_flags"][0]["evidence"] = "changed"
+    assert second["triage"]["red_flags"][0]["evidence"] == "I'm on blood thinners"
