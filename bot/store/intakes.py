@@ -108,8 +108,12 @@ def keep_earlier_danger_signs(earlier: dict[str, Any], later: dict[str, Any]) ->
     seen = {f.get("id") for f in flags}
     flags += [copy.deepcopy(f) for f in _red_flags(earlier) if f.get("id") not in seen]
     level = _more_urgent(_triage_level(earlier), _triage_level(merged))
-    triage = merged.get("triage") if isinstance(merged.get("triage"), dict) else {}
-    merged["triage"] = {**triage, "red_flags": flags, **({"level": level} if level else {})}
+    triage = merged.get("triage")
+    merged["triage"] = {
+        **(triage if isinstance(triage, dict) else {}),
+        "red_flags": flags,
+        **({"level": level} if level else {}),
+    }
     return merged
 
 
