@@ -19,7 +19,7 @@ from actions.clinic import clinic_values
 from actions.conversation_state import latest_message, slots_of
 from actions.intake import flow, messages
 from actions.referral import summary_from_tracker
-from actions.storage import SummaryNotSavedError, store_summary
+from actions.storage import SummaryNotSavedError, store_summary, stored_reference
 
 
 def _open_question(tracker: Tracker) -> str | None:
@@ -81,6 +81,36 @@ class StartOver(Action):
         """Reset all slots; the rule then runs the form, which asks for consent again."""
         dispatcher.utter_message(text=messages.text("start_over"))
         return [AllSlotsReset()]
+
+
+class IntakeAlreadySent(Action):
+    """Answers "start over" once the intake is stored: this chat keeps the intake it sent.
+
+    Starting over would collect a second intake that the store (one intake per
+    conversation) could not keep, so the patient is pointed to a new chat instead
+    (the widget and the terminal chat start one for the ``#new-chat`` button).
+    """
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_intake_already_sent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say the answers are with the clinic (with the reference when it can be read)."""
+        reference = stored_reference(tracker.sender_id)
+        dispatcher.utter_message(
+            text=messages.text(
+                "already_sent",
+                reference=messages.text("already_sent.reference", reference=reference)
+                if reference
+                else "",
+                **clinic_values(),
+            ),
+            buttons=messages.buttons("already_sent"),
+        )
+        return []
 
 
 class Handoff(Action):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store import StoreError, make_engine, save_referral, session_scope
+from bot.store import StoreError, get_intake, make_engine, save_referral, session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +43,18 @@ def store_summary(summary: dict[str, Any], *, partial: bool, needs_staff: bool) 
             type(error).__name__,
         )
         raise SummaryNotSavedError(str(summary.get("conversation_id"))) from error
+
+
+def stored_reference(conversation_id: str) -> str | None:
+    """The reference number of the conversation's stored intake (None if none or unreadable)."""
+    try:
+        with session_scope(_engine()) as session:
+            intake = get_intake(session, conversation_id=conversation_id)
+            return str(intake.reference) if intake is not None else None
+    except (SQLAlchemyError, StoreError, OSError) as error:
+        logger.warning(
+            "could not read the intake of conversation %s: %s",
+            conversation_id,
+            type(error).__name__,
+        )
+        return None

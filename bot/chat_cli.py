@@ -16,6 +16,8 @@ import urllib.request
 from typing import Any
 
 DEFAULT_URL = "http://127.0.0.1:5005"
+#: The "Start a new chat" quick reply (actions/intake/messages.yml): handled here, not sent.
+NEW_CHAT_PAYLOAD = "#new-chat"
 
 
 def send(url: str, sender: str, text: str, *, timeout: float = 30.0) -> list[dict[str, Any]]:
@@ -62,6 +64,10 @@ def chat(url: str = DEFAULT_URL) -> int:
             return 0
         if text.isdigit() and 1 <= int(text) <= len(buttons):
             text = buttons[int(text) - 1]["payload"]
+        if text == NEW_CHAT_PAYLOAD:  # the "Start a new chat" button: a new conversation
+            sender = secrets.token_hex(8)
+            print("(a new chat)\n")
+            text = "/greet"
         try:
             buttons = render(send(url, sender, text))
         except (urllib.error.URLError, OSError) as error:

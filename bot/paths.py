@@ -6,6 +6,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = REPO_ROOT / ".venv-rasa" / "bin" / "python"
 APP_PYTHON = REPO_ROOT / ".venv-app" / "bin" / "python"
 CONFIG = REPO_ROOT / "config.yml"
 CI_CONFIG = REPO_ROOT / "tests" / "config" / "config.ci.yml"

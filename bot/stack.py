@@ -91,15 +91,26 @@ def check_redis(redis_url: str, timeout_s: float = 2.0) -> None:
         ) from None
 
 
+#: Rasa's lock store class when Redis is configured (see bot/rasa_plugins/lock_store.py).
+REDIS_LOCK_STORE = "bot.rasa_plugins.lock_store.AtomicRedisLockStore"
+
+
 def lock_store_settings(redis_url: str) -> dict[str, str]:
-    """Environment for the lock store: Redis when REDIS_URL is set, else in memory."""
+    """Environment for the lock store: atomic Redis locks when REDIS_URL is set, else in memory."""
     if not redis_url:
-        return {"RASA_LOCK_STORE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "6379"}
+        return {
+            "RASA_LOCK_STORE": "in_memory",
+            "REDIS_HOST": "",
+            "REDIS_PORT": "6379",
+            "REDIS_DB": "",
+        }
     parts = urlsplit(redis_url)
+    database = parts.path.strip("/")
     return {
-        "RASA_LOCK_STORE": "redis",
+        "RASA_LOCK_STORE": REDIS_LOCK_STORE,
         "REDIS_HOST": parts.hostname or "127.0.0.1",
         "REDIS_PORT": str(parts.port or 6379),
+        "REDIS_DB": database if database.isdigit() else "1",
     }
 
 

@@ -84,8 +84,11 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def run_command(tmp_path: Path) -> Iterator[RunCommand]:
-    """``python -m bot.run --no-chat`` on free ports with a scratch database."""
+def run_command(tmp_path: Path, trained_model: Path) -> Iterator[RunCommand]:
+    """``python -m bot.run --no-chat`` on free ports with a scratch database.
+
+    ``trained_model`` first, so the command finds its model current and starts at once.
+    """
     gateway_port = free_port()
     env = {
         **os.environ,

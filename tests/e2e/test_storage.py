@@ -186,6 +186,51 @@ def test_emergency_stop_stores_a_partial_intake_for_staff(stored_stack: tuple[St
     engine.dispose()
 
 
+def test_start_over_after_a_completed_intake_keeps_what_was_sent(
+    stored_stack: tuple[Stack, str],
+) -> None:
+    stack, url = stored_stack
+    patient = Patient(stack)
+    complete_intake(patient)
+    goodbye = patient.says("yes")
+    reference = goodbye.split("reference number is ", 1)[1].rstrip(".")
+    replies = patient.say("start over")
+    said = "\n".join(str(r.get("text")) for r in replies)
+    assert f"already with the clinic (reference {reference})" in said, patient.history()
+    buttons = [b for r in replies for b in r.get("buttons") or []]
+    assert {"title": "Start a new chat", "payload": "#new-chat"} in buttons
+    assert patient.slot("patient_name") == "Maria Lopez"  # nothing was reset
+    assert patient.slot("intake_status") == "complete"
+    assert intake_count(url, patient.sender) == 1
+
+
+def test_an_emergency_stop_then_a_completed_intake_keeps_the_danger_sign(
+    stored_stack: tuple[Stack, str],
+) -> None:
+    stack, url = stored_stack
+    patient = Patient(stack)
+    start(patient)
+    patient.says("Sam")
+    assert "get medical help now" in patient.says(
+        "my chest feels tight and I can't catch my breath"
+    )
+    assert asks("consent") in patient.says("start over"), patient.history()
+    assert asks("patient_name") in patient.says("yes"), patient.history()
+    answer_all(patient, ANSWERS)  # this time without a word about the chest
+    patient.says("self-pay")
+    assert "reference number is MM-" in patient.says("yes"), patient.history()
+
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        intake = get_intake(session, conversation_id=patient.sender)
+        assert intake is not None and intake.partial is False
+        assert intake.needs_staff is True and intake.triage_level == "emergency"
+        flags = {f["id"] for f in intake.summary["triage"]["red_flags"]}
+        assert "chest_pain" in flags
+        assert intake.summary["patient"]["name"] == "Maria Lopez"
+    engine.dispose()
+
+
 def _restart_postgres() -> None:
     version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[0]
     subprocess.run(

@@ -73,11 +73,13 @@ def test_workers_and_lock_store_reach_rasas_environment() -> None:
     )
     env = stack.environment()
     assert env["SANIC_WORKERS"] == "2"
-    assert (env["RASA_LOCK_STORE"], env["REDIS_HOST"], env["REDIS_PORT"]) == (
-        "redis",
-        "127.0.0.1",
-        "6390",
-    )
+    assert env["RASA_LOCK_STORE"] == "bot.rasa_plugins.lock_store.AtomicRedisLockStore"
+    assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"]) == ("127.0.0.1", "6390", "0")
+
+
+def test_without_redis_the_locks_stay_in_memory() -> None:
+    env = Stack(model=Path("m"), extra_env={"REDIS_URL": "", "RASA_WORKERS": "1"}).environment()
+    assert (env["RASA_LOCK_STORE"], env["SANIC_WORKERS"]) == ("in_memory", "1")
 
 
 def test_unreachable_redis_is_said_before_anything_starts() -> None:

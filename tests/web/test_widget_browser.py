@@ -24,6 +24,7 @@ import pytest
 from actions.intake.messages import question
 from bot.stack import Service, Stack
 from tests.conftest import require_service
+from tests.e2e.test_conversation import ANSWERS
 from tests.web.conftest import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -314,3 +315,75 @@ def test_widget_on_another_origin_talks_to_the_gateway(browser: Any, clinic_site
     wait_for(lambda: any(consent in t for t in bubbles(root, "bot")), "the consent question")
     problems = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert problems == []
+
+
+def test_a_full_intake_in_the_widget_then_a_new_chat(
+    browser: Any, gateway_process: str, bot_stack: Stack
+) -> None:
+    """Typed answers through to the reference number; "start over" keeps what was sent
+    and its "Start a new chat" button opens a fresh conversation."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    consent, _ = question("consent")
+    browser.get(gateway_process + "/")
+    root = widget(browser)
+    root.find_element(By.CSS_SELECTOR, "button.launcher").click()
+    wait_for(lambda: any(consent in t for t in bubbles(root, "bot")), "the consent question")
+
+    def type_and_wait(text: str, expected: str) -> str:
+        before = len(bubbles(root, "bot"))
+        root.find_element(By.CSS_SELECTOR, "textarea").send_keys(text, Keys.ENTER)
+        return wait_for(
+            lambda: next(
+                (t for t in bubbles(root, "bot")[before:] if expected in t),
+                None,
+            ),
+            f"{expected[:40]!r} after {text!r}",
+            detail=lambda: bubbles(root, "bot")[-3:],
+        )
+
+    type_and_wait("yes", question("patient_name")[0])
+    for _, answer, next_slot in ANSWERS:
+        type_and_wait(answer, question(next_slot)[0])
+    type_and_wait("self-pay", question("summary_confirmed")[0])
+    done = type_and_wait("yes", "Your reference number is MM-")
+    reference = done.split("Your reference number is ", 1)[1].rstrip(".")
+    first = session_state(browser, gateway_process)
+
+    already = type_and_wait("start over", "already with the clinic")
+    assert reference in already
+    new_chat = wait_for(
+        lambda: next(
+            b
+            for b in root.find_elements(By.CSS_SELECTOR, ".quick button")
+            if b.text == "Start a new chat"
+        ),
+        "the new-chat quick reply",
+    )
+    new_chat.click()
+    wait_for(lambda: bubbles(root, "bot") == [consent] or None, "a fresh consent question")
+    assert bubbles(root, "patient") == []  # the finished intake is gone from the screen
+    second = session_state(browser, gateway_process)
+    assert second["conversationId"] and second["conversationId"] != first["conversationId"]
+
+    # The first conversation kept its answers: "start over" reset nothing there.
+    url = (
+        f"{bot_stack.rasa_url}/conversations/{first['conversationId']}/tracker"
+        f"?token={bot_stack.rasa_token}"
+    )
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        tracker = json.loads(reply.read())
+    assert tracker["slots"]["patient_name"] == "Maria Lopez"
+    assert tracker["slots"]["intake_status"] == "complete"
+    said = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
+    assert "#new-chat" not in said  # the widget's own button never reaches the assistant
+
+
+def session_state(browser: Any, gateway: str) -> dict[str, Any]:
+    """The widget's saved state (conversation id, history) from sessionStorage."""
+    state = browser.execute_script(
+        "return JSON.parse(sessionStorage.getItem('mmi-chat:' + arguments[0]))", gateway
+    )
+    assert isinstance(state, dict)
+    return state

@@ -32,6 +32,8 @@
   var GATEWAY = scriptUrl.origin + scriptUrl.pathname.replace(/\/widget\.js$/, "");
   var TITLE = script.getAttribute("data-title") || "Intake assistant";
   var START_MESSAGE = script.getAttribute("data-start-message") || "/greet";
+  // A quick reply with this payload starts a new chat (e.g. after a finished intake).
+  var NEW_CHAT_PAYLOAD = "#new-chat";
   var MAX_CHARS = parseInt(script.getAttribute("data-max-chars") || "2000", 10) || 2000;
   var STORE_KEY = "mmi-chat:" + GATEWAY;
   var MAX_ATTEMPTS = 5; // per message, before "couldn't send - tap to retry"
@@ -280,6 +282,10 @@
       last.buttons.forEach(function (button) {
         var b = el("button", { type: "button" }, button.title);
         b.addEventListener("click", function () {
+          if (button.payload === NEW_CHAT_PAYLOAD) {
+            restartConversation(); // a button of the widget's own, never sent to the assistant
+            return;
+          }
           send(button.payload || button.title, button.title, false);
         });
         quick.appendChild(b);
