@@ -16,12 +16,10 @@ import uuid
 import pytest
 
 from bot.paths import RASA_PYTHON, REPO_ROOT
-from bot.stack import StackConfigError, check_redis
-from tests.conftest import require_service
+from tests.conftest import require_redis
 
 pytestmark = pytest.mark.slow
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 PROCESSES = 4
 ROUNDS = 25
 
@@ -57,15 +55,8 @@ asyncio.run(main())
 """
 
 
-def _redis() -> None:
-    try:
-        check_redis(REDIS_URL)
-    except StackConfigError as error:
-        require_service(False, str(error))
-
-
 def test_processes_never_hold_one_conversations_lock_at_once() -> None:
-    _redis()
+    require_redis()
     conversation = f"lock-test-{uuid.uuid4().hex[:8]}"
     counter = f"lock-test-counter:{conversation}"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "RASA_TELEMETRY_ENABLED": "false"}

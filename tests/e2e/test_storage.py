@@ -20,25 +20,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from bot.stack import Stack, StackConfigError, check_redis
+from bot.stack import Stack
 from bot.store import get_intake, load_transcript, make_engine, session_scope
-from tests.conftest import require_service
+from tests.conftest import require_redis, require_service
 from tests.e2e.conftest import Patient, free_port
 from tests.e2e.test_conversation import ANSWERS, answer_all, asks, start
 
 pytestmark = pytest.mark.slow
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def _redis_url() -> str:
-    """The Redis lock store's URL (fails in CI, skips elsewhere, when Redis is down)."""
-    try:
-        check_redis(REDIS_URL)
-    except StackConfigError as error:
-        require_service(False, str(error))
-    return REDIS_URL
 
 
 def _postgres_database() -> Iterator[str]:
@@ -67,6 +57,9 @@ def stored_stack(
     request: pytest.FixtureRequest, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Stack, str]]:
     """A stack writing to a scratch SQLite file or PostgreSQL database."""
+    workers: dict[str, str] = {"RASA_WORKERS": "1"}
+    if request.param == "postgresql":
+        workers = {"REDIS_URL": require_redis(), "RASA_WORKERS": "2"}
     folder = tmp_path_factory.mktemp(f"store-{request.param}")
     databases = (
         iter([f"sqlite:///{folder / 'intake.db'}"])
@@ -74,13 +67,12 @@ def stored_stack(
         else _postgres_database()
     )
     url = next(databases)
-    workers = {} if request.param == "sqlite" else {"REDIS_URL": _redis_url(), "RASA_WORKERS": "2"}
     stack = Stack(
         model=trained_model,
         rasa_port=free_port(),
         action_port=free_port(),
         log_dir=folder / "logs",
-        extra_env={"DATABASE_URL": url, "RASA_WORKERS": "1", **workers},
+        extra_env={"DATABASE_URL": url, **workers},
     )
     stack.start()
     try:

@@ -291,9 +291,7 @@ def test_offline_send_fails_gracefully_and_the_retry_is_one_turn(
     wait_for(lambda: any(name_question in t for t in bubbles(root, "bot")), "the name question")
     assert not root.find_elements(By.CSS_SELECTOR, ".failed")
 
-    stored = browser.execute_script(
-        "return JSON.parse(sessionStorage.getItem('mmi-chat:' + arguments[0]))", gateway_process
-    )
+    stored = session_state(browser, gateway_process)
     url = (
         f"{bot_stack.rasa_url}/conversations/{stored['conversationId']}/tracker"
         f"?token={bot_stack.rasa_token}"
