@@ -156,6 +156,19 @@ def widget(driver: Any) -> Any:
     return wait_for(lambda: driver.find_element(By.ID, "mmi-chat-widget").shadow_root, "the widget")
 
 
+def quick_reply(root: Any, title: str) -> Any:
+    """The quick-reply button with ``title``, once it is shown."""
+    from selenium.webdriver.common.by import By
+
+    return wait_for(
+        lambda: next(
+            (b for b in root.find_elements(By.CSS_SELECTOR, ".quick button") if b.text == title),
+            None,
+        ),
+        f"the {title!r} quick reply",
+    )
+
+
 def bubbles(root: Any, who: str) -> list[str]:
     from selenium.webdriver.common.by import By
 
@@ -188,15 +201,7 @@ def test_intake_in_the_widget_survives_a_reload(
     assert launcher.get_attribute("aria-expanded") == "true"
     wait_for(lambda: any(consent in t for t in bubbles(root, "bot")), "the consent question")
 
-    yes = wait_for(
-        lambda: next(
-            b
-            for b in root.find_elements(By.CSS_SELECTOR, ".quick button")
-            if b.text == "Yes, that's OK"
-        ),
-        "the consent quick reply",
-    )
-    yes.click()
+    quick_reply(root, "Yes, that's OK").click()
     wait_for(lambda: any(name_question in t for t in bubbles(root, "bot")), "the name question")
     assert "Yes, that's OK" in bubbles(root, "patient")  # the title shows, not "/affirm"
 
@@ -351,15 +356,7 @@ def test_a_full_intake_in_the_widget_then_a_new_chat(
 
     already = type_and_wait("start over", "already with the clinic")
     assert reference in already
-    new_chat = wait_for(
-        lambda: next(
-            b
-            for b in root.find_elements(By.CSS_SELECTOR, ".quick button")
-            if b.text == "Start a new chat"
-        ),
-        "the new-chat quick reply",
-    )
-    new_chat.click()
+    quick_reply(root, "Start a new chat").click()
     wait_for(
         lambda: (
             any(consent in t for t in bubbles(root, "bot"))
