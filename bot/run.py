@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
+        # A second Ctrl-C (or a supervisor repeating SIGTERM) must not cut the
+        # clean-up short and leave Rasa or the action server running on their ports;
+        # Stack.stop() is bounded (SIGKILL after a timeout) anyway.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _status("all", "stopping", "")
         stack.stop()
 

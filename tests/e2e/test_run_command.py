@@ -146,7 +146,9 @@ def test_run_starts_everything_prints_the_url_and_stops_on_ctrl_c(
     children = run_command.children()
     assert set(children) == {"actions", "rasa", "gateway"}
 
-    run_command.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    run_command.process.send_signal(signal.SIGINT)  # what Ctrl-C sends...
+    time.sleep(0.3)
+    run_command.process.send_signal(signal.SIGINT)  # ...and an impatient second one
     assert run_command.process.wait(timeout=60) == 0
     run_command.wait_for("stopping", 5)
     assert not any(_alive(pid) for pid in children.values()), "a process outlived Ctrl-C"
