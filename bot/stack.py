@@ -103,6 +103,7 @@ def lock_store_settings(redis_url: str) -> dict[str, str]:
             "REDIS_HOST": "",
             "REDIS_PORT": "6379",
             "REDIS_DB": "",
+            "REDIS_PASSWORD": "",
         }
     parts = urlsplit(redis_url)
     database = parts.path.strip("/")
@@ -111,6 +112,7 @@ def lock_store_settings(redis_url: str) -> dict[str, str]:
         "REDIS_HOST": parts.hostname or "127.0.0.1",
         "REDIS_PORT": str(parts.port or 6379),
         "REDIS_DB": database if database.isdigit() else "1",
+        "REDIS_PASSWORD": parts.password or "",
     }
 
 

@@ -49,8 +49,8 @@ class AtomicRedisLockStore(RedisLockStore):
             settings.pop("type", None)
             settings.pop("url", None)
             kwargs = {**settings, **kwargs}
-        if "db" in kwargs and kwargs["db"] in ("", None):
-            kwargs.pop("db")
+        for unset in [k for k in ("db", "password") if kwargs.get(k) in ("", None)]:
+            kwargs.pop(unset)
         super().__init__(**kwargs)
 
     def _change(

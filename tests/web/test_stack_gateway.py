@@ -75,6 +75,19 @@ def test_workers_and_lock_store_reach_rasas_environment() -> None:
     assert env["SANIC_WORKERS"] == "2"
     assert env["RASA_LOCK_STORE"] == "bot.rasa_plugins.lock_store.AtomicRedisLockStore"
     assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"]) == ("127.0.0.1", "6390", "0")
+    assert env["REDIS_PASSWORD"] == ""
+
+
+def test_a_redis_password_in_the_url_reaches_the_lock_store() -> None:
+    env = Stack(
+        model=Path("m"), extra_env={"REDIS_URL": "redis://:s3cret@redis.internal:6380/2"}
+    ).environment()
+    assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"], env["REDIS_PASSWORD"]) == (
+        "redis.internal",
+        "6380",
+        "2",
+        "s3cret",
+    )
 
 
 def test_without_redis_the_locks_stay_in_memory() -> None:
