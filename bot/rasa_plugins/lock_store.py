@@ -50,7 +50,7 @@ class AtomicRedisLockStore(RedisLockStore):
             settings.pop("url", None)
             kwargs = {**settings, **kwargs}
         for unset in [k for k in ("db", "password") if kwargs.get(k) in ("", None)]:
-            kwargs.pop(unset)
+            kwargs.pop(unset, None)
         super().__init__(**kwargs)
 
     def _change(
