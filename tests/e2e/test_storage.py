@@ -74,12 +74,12 @@ def stored_stack(
         log_dir=folder / "logs",
         extra_env={"DATABASE_URL": url, **workers},
     )
-    stack.start()
     try:
+        stack.start()
         yield stack, url
     finally:
         stack.stop()
-        for _ in databases:  # runs the PostgreSQL clean-up
+        for _ in databases:  # runs the PostgreSQL clean-up, also when the start failed
             pass
 
 
