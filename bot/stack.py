@@ -76,10 +76,26 @@ def rasa_worker_count(environ: dict[str, str]) -> int:
     return workers
 
 
+def redis_address(redis_url: str) -> tuple[str, int, str, str]:
+    """Host, port, database number and password of a ``redis://`` URL (clear error if not one)."""
+    example = "e.g. redis://127.0.0.1:6379/0 or redis://:password@host:6379/0"
+    parts = urlsplit(redis_url.strip())
+    try:
+        port = parts.port or 6379
+    except ValueError:
+        raise StackConfigError(f"REDIS_URL has an invalid port ({example})") from None
+    if parts.scheme not in ("redis", "rediss"):
+        raise StackConfigError(f"REDIS_URL must start with redis:// ({example})")
+    database = parts.path.strip("/") or "0"
+    if not database.isdigit():
+        raise StackConfigError(f"REDIS_URL's database must be a number ({example})")
+    return parts.hostname or "127.0.0.1", port, database, parts.password or ""
+
+
 def check_redis(redis_url: str, timeout_s: float = 2.0) -> None:
     """Raise :class:`StackConfigError` unless something listens at ``redis_url``'s address."""
-    parts = urlsplit(redis_url)
-    address = (parts.hostname or "127.0.0.1", parts.port or 6379)
+    host, port, _, _ = redis_address(redis_url)
+    address = (host, port)
     try:
         with socket.create_connection(address, timeout=timeout_s):
             return
@@ -105,14 +121,13 @@ def lock_store_settings(redis_url: str) -> dict[str, str]:
             "REDIS_DB": "",
             "REDIS_PASSWORD": "",
         }
-    parts = urlsplit(redis_url)
-    database = parts.path.strip("/")
+    host, port, database, password = redis_address(redis_url)
     return {
         "RASA_LOCK_STORE": REDIS_LOCK_STORE,
-        "REDIS_HOST": parts.hostname or "127.0.0.1",
-        "REDIS_PORT": str(parts.port or 6379),
-        "REDIS_DB": database if database.isdigit() else "1",
-        "REDIS_PASSWORD": parts.password or "",
+        "REDIS_HOST": host,
+        "REDIS_PORT": str(port),
+        "REDIS_DB": database,
+        "REDIS_PASSWORD": password,
     }
 
 

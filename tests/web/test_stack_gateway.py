@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
 import pytest
 
 from bot.paths import APP_PYTHON
-from bot.stack import Stack, StackConfigError, check_redis, rasa_worker_count
+from bot.stack import Stack, StackConfigError, check_redis, rasa_worker_count, redis_address
 
 
 def test_stack_without_gateway_is_unchanged() -> None:
@@ -101,3 +102,22 @@ def test_unreachable_redis_is_said_before_anything_starts() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(StackConfigError, match=f"not reachable at 127.0.0.1:{port}"):
         check_redis(f"redis://127.0.0.1:{port}/0", timeout_s=1.0)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("redis://127.0.0.1:notaport/0", "invalid port"),
+        ("http://127.0.0.1:6379/0", "must start with redis://"),
+        ("redis://127.0.0.1:6379/zero", "database must be a number"),
+    ],
+)
+def test_a_malformed_redis_url_is_refused_with_an_example(url: str, says: str) -> None:
+    with pytest.raises(StackConfigError, match=says):
+        Stack(model=Path("m"), extra_env={"REDIS_URL": url}).environment()
+    with pytest.raises(StackConfigError, match=re.escape("redis://127.0.0.1:6379/0")):
+        check_redis(url)
+
+
+def test_a_redis_url_without_a_database_uses_database_0() -> None:
+    assert redis_address("redis://localhost") == ("localhost", 6379, "0", "")
