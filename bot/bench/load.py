@@ -50,7 +50,7 @@ from sqlalchemy.exc import ProgrammingError
 from actions.intake.messages import question
 from actions.intake.messages import text as message_text
 from bot.paths import CONFIG, REPO_ROOT
-from bot.stack import Stack
+from bot.stack import Stack, StackConfigError
 from bot.store.engine import make_engine
 
 __all__ = ["STEPS", "LevelResult", "main", "run_level"]
@@ -508,7 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     def status(service: str, state: str, detail: str) -> None:
         print(f"[{service:>7}] {state:<8} {detail}", file=sys.stderr, flush=True)
 
-    stack.start(on_status=status)
+    try:
+        stack.start(on_status=status)
+    except StackConfigError as error:  # e.g. Redis down: say what to do, no traceback
+        print(f"error: {error}", file=sys.stderr)
+        print("(for one Rasa worker without Redis: --rasa-workers 1)", file=sys.stderr)
+        return 2
     results: list[LevelResult] = []
     try:
         print("warm-up: one intake, not measured ...", file=sys.stderr, flush=True)
