@@ -22,6 +22,7 @@ import yaml
 
 from actions.clinical import analyze, assess
 from actions.clinical.contract import RED_FLAG_LEVELS
+from bot.bench.stats import percentile
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_VIGNETTES = REPO / "tests" / "clinical" / "vignettes.yml"
@@ -93,11 +94,6 @@ def load_vignettes(path: Path = DEFAULT_VIGNETTES) -> tuple[datetime.date, list[
             )
         )
     return today, cases
-
-
-def _p95(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _time_ms(call: Any, arg: Any, repeat: int) -> list[float]:
@@ -179,9 +175,9 @@ def evaluate(
         recall=recall,
         false_alarm_rate=alarms / len(cases) if cases else 0.0,
         assess_ms_mean=statistics.fmean(assess_times),
-        assess_ms_p95=_p95(assess_times),
+        assess_ms_p95=percentile(assess_times, 95),
         analyze_ms_mean=statistics.fmean(analyze_times),
-        analyze_ms_p95=_p95(analyze_times),
+        analyze_ms_p95=percentile(analyze_times, 95),
         failures=failures,
     )
     return report, outcomes

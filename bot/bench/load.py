@@ -49,6 +49,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from actions.intake.messages import question
 from actions.intake.messages import text as message_text
+from bot.bench.stats import percentile
 from bot.paths import CONFIG, REPO_ROOT
 from bot.stack import Stack, StackConfigError
 from bot.store.engine import make_engine
@@ -131,15 +132,6 @@ class LevelResult:
     step_p95_ms: dict[str, float] = field(default_factory=dict)
     #: CPU milliseconds per answered message, by process (where the time goes).
     cpu_ms_per_message: dict[str, float] = field(default_factory=dict)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0..100) by nearest rank (0.0 for no values)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def free_port() -> int:

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from bot.bench.stats import percentile
 from bot.chat_cli import send
 from bot.paths import CONFIG, REPO_ROOT
 from bot.stack import Stack
@@ -107,13 +108,6 @@ def macro_f1(gold: list[str], predicted: list[str]) -> float:
         recall = tp / (tp + false_neg[label]) if tp + false_neg[label] else 0.0
         scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
     return statistics.fmean(scores)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0..100) by nearest rank."""
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def main(argv: list[str] | None = None) -> int:
