@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.web.middleware.response_start import ResponseStart
 
 __all__ = ["AccessLogMiddleware"]
 
@@ -28,21 +30,14 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
+        response = ResponseStart(send)
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive, response)
         finally:
             log.info(
                 "%s %s %d %.1fms",
                 scope.get("method", "-"),
                 scope.get("path", "-"),
-                status,
+                response.status or 500,
                 (time.perf_counter() - started) * 1000,
             )

@@ -6,6 +6,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.web.errors import error_response
+from bot.web.middleware.response_start import ResponseStart
 
 __all__ = ["BodyLimitMiddleware"]
 
@@ -41,7 +42,7 @@ class BodyLimitMiddleware:
                     await error_response(413, "too_large", _MESSAGE)(scope, receive, send)
                     return
         received = 0
-        started = False
+        response = ResponseStart(send)
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -52,14 +53,8 @@ class BodyLimitMiddleware:
                     raise _TooLarge
             return message
 
-        async def send_wrapper(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, counting_receive, send_wrapper)
+            await self.app(scope, counting_receive, response)
         except _TooLarge:
-            if not started:
+            if not response.started:
                 await error_response(413, "too_large", _MESSAGE)(scope, receive, send)

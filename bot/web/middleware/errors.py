@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import traceback
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.web.errors import INTERNAL_ERROR, error_response
+from bot.web.middleware.response_start import ResponseStart
 
 __all__ = ["CatchAllMiddleware"]
 
@@ -31,16 +32,9 @@ class CatchAllMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        response = ResponseStart(send)
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive, response)
         except Exception as exc:
             where = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)[-5:]))
             log.error(
@@ -50,6 +44,5 @@ class CatchAllMiddleware:
                 scope.get("path"),
                 where.rstrip(),
             )
-            if not started:
-                response = error_response(500, *INTERNAL_ERROR)
-                await response(scope, receive, send)
+            if not response.started:
+                await error_response(500, *INTERNAL_ERROR)(scope, receive, send)
