@@ -10,23 +10,15 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from actions.number_words import TEENS, UNITS
+
 OLD_DAYS: Final = 10_000
 
+#: How many of a unit a word means ("three weeks", "a couple of months", "several years").
 _NUMBERS: Final = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{word: value for word, value in {**UNITS, **TEENS}.items() if 1 <= value <= 12},
     "a few": 3,
     "few": 3,
     "a couple of": 2,
@@ -51,10 +43,8 @@ _MONTHS: Final = (
     "december",
 )
 
-_NUM = (
-    r"(\d{1,3}(?:\.\d)?|a few|a couple of|a couple|couple of|couple|few|several|an?|one|two|"
-    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-)
+# Longest first, so "a couple of" wins over "a" and "eleven" is never cut short.
+_NUM = r"(\d{1,3}(?:\.\d)?|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
 _UNIT = r"(days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _AGO = re.compile(rf"\b{_NUM}\s*{_UNIT}\s*(?:ago|back|before now|post[\s-]?op|out from|since)\b")
 _AFTER = re.compile(rf"\b{_NUM}\s*{_UNIT}\s*(?:after|post|out)\b")

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
+from actions.number_words import TEENS, TENS, UNITS
+
 T = TypeVar("T")
 
 # Patients sometimes paste whole documents; nothing useful for one slot lies beyond this.
@@ -164,42 +166,9 @@ def mask_non_quantities(s: str) -> str:
 
 # --- numbers --------------------------------------------------------------------------
 
-_UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-}
-_TEENS = {
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fourty": 40,  # the most common misspelling
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "ninty": 90,
-}
+_UNITS = UNITS
+_TEENS = TEENS
+_TENS = TENS
 NUMBER_WORDS = frozenset({*_UNITS, *_TEENS, *_TENS, "hundred"})
 # For building regexes elsewhere: longest first so "seventeen" wins over "seven".
 NUMBER_WORD_PATTERN = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
