@@ -5,7 +5,7 @@ APP := .venv-app/bin
 RASA := .venv-rasa/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run chat test lint bench bench-nlu bench-clinical bench-load clean
+.PHONY: help install train run chat test lint bench bench-nlu bench-clinical bench-load bench-conversation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,13 +31,16 @@ lint: install ## ruff + mypy
 	@$(APP)/ruff format --check actions bot tests
 	@$(APP)/mypy
 
-bench: bench-nlu bench-clinical ## all benchmarks (not tests): NLU accuracy, training, latency, clinical engine
+bench: bench-nlu bench-clinical bench-conversation ## all benchmarks (not tests): NLU accuracy, training, latency, clinical engine, blind conversations
 
 bench-nlu: install ## held-out intent F1, training time, model load, REST latency p50/p95
 	@$(APP)/python -m bot.bench.nlu
 
 bench-clinical: install ## clinical engine: top-1/top-3, red-flag recall, false alarms, latency
 	@$(APP)/python -m bot.bench.clinical
+
+bench-conversation: install ## blind simulated patients play whole intakes: completed, re-asks, emergencies caught, complaint answers taken
+	@$(APP)/python -m bot.bench.conversation
 
 bench-load: install ## gateway load test: 1/10/50 concurrent intakes, p50/p95/p99, msg/s, lost/duplicated turns
 	@$(APP)/python -m bot.bench.load

@@ -16,8 +16,18 @@ from actions import clinical
 from actions.intake import answers, flow, messages, readback
 
 
-def ask_for(slot: str, slots: dict[str, Any], dispatcher: CollectingDispatcher) -> None:
-    """Send the question for ``slot`` with its quick replies."""
+def ask_for(
+    slot: str, slots: dict[str, Any], dispatcher: CollectingDispatcher, *, times: int = 1
+) -> None:
+    """Send the question for ``slot`` with its quick replies.
+
+    ``times`` is how many times in a row it is asked now: the second time the
+    question comes put another way, with an example and buttons.
+    """
+    if times >= 2 and not (slot == "summary_confirmed" and slots.get("correction_pending")):
+        text, buttons = messages.question_again(slot)
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return
     if slot != "summary_confirmed":
         text, buttons = messages.question(slot)
         dispatcher.utter_message(text=text, buttons=buttons)

@@ -1,9 +1,12 @@
 """``validate_intake_form``: reads each patient message while the intake form runs.
 
-Every message is first screened for danger signs. Then it is read as the answer
-to the open question (plus anything else it volunteers), or rejected so that a
-rule answers the interruption ("why?", an FAQ, "talk to a person") and the form
-asks again. The decisions are pure functions in ``actions.intake``.
+Answer first: every message is screened for danger signs, then read as the
+answer to the open question before anything else. Only what is plainly not an
+answer diverts it: a request ("start over", "a person", "skip") goes to a rule;
+a question is answered here and the answer part, if any, is kept. No question
+is asked more than twice in a row: the second time with an example and buttons,
+after that the answer is kept as written, marked unclear, and the form moves on.
+The decisions are pure functions in ``actions.intake``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import clinical
 from actions.ask import ask_for
+from actions.clinic import clinic_values
 from actions.conversation_state import (
     Message,
     answering_now,
@@ -26,6 +30,7 @@ from actions.conversation_state import (
     today,
 )
 from actions.intake import answers, corrections, flow, messages, parsing
+from actions.intake.reading import Reading, read_message
 
 # Slots a free message may fill on the side ("I'm Maria, 42, ..."): the ones with
 # precise patterns. History and medicines are only taken when asked for.
@@ -43,6 +48,10 @@ _SIDE_FILLS = frozenset(
         "chronicity",
     }
 )
+#: Below this confidence the FAQ answer the NLU picked is not trusted.
+FAQ_CONFIDENCE = 0.5
+#: Intents that a rule answers when the message is not an answer to a typed question.
+_RULE_INTENTS = frozenset({"greet", "thank", "out_of_scope", "ask_why", "bot_challenge"})
 
 
 class ValidateIntakeForm(Action):
@@ -60,30 +69,78 @@ class ValidateIntakeForm(Action):
         slots = slots_of(tracker)
         message = latest_message(tracker)
         requested = slots.get("requested_slot")
-        # Every message is screened first, whatever else it is.
-        updates = _screen_for_emergency(message, slots)
-        if updates is None and not answering_now(tracker):
-            updates = {}  # starting, or back from an interruption: ask (again)
-        if updates is None and requested:
-            updates = _read_answer(requested, message, slots, tracker, dispatcher)
-            if updates is None:
-                return []  # not an answer: the form is rejected and a rule replies
-        updates = updates or {}
+        updates: dict[str, Any] = {}
+        answered_text = ""
+        if answering_now(tracker):
+            # Every message is screened first, whatever else it is.
+            screened = clinical.screen(message.text)
+            stop = _emergency_stop(screened, slots)
+            if stop is not None:
+                updates = stop
+            elif requested:
+                read = _read_answer(requested, message, slots, tracker, dispatcher)
+                if read is None:
+                    return []  # a request: the form is rejected and a rule replies
+                updates, answered_text = read
+                updates.update(_urgency_updates(screened, slots, updates))
         slots.update(updates)
-        next_slot = flow.next_question(slots)
-        updates["requested_slot"] = next_slot
-        if next_slot:
-            ask_for(next_slot, slots, dispatcher)
+        updates.update(_ask_next(slots, answered_text, dispatcher))
         return [SlotSet(name, value) for name, value in updates.items()]
 
 
-def _screen_for_emergency(message: Message, slots: dict[str, Any]) -> dict[str, Any] | None:
+# --- danger screen ----------------------------------------------------------------
+
+
+def _emergency_stop(screened: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any] | None:
     """Slot updates that stop the intake when a message shows an emergency sign."""
-    found = [f for f in clinical.analyze(message.text)["red_flags"] if f["level"] == "emergency"]
+    found = [f for f in screened["red_flags"] if f["level"] == "emergency"]
     if not found:
         return None
     flags = flow.merge_red_flags(slots.get("red_flags") or [], found)
-    return {"red_flags": flags, "triage_level": "emergency"}
+    return {"red_flags": flags, "triage_level": "emergency", "urgency_pending": None}
+
+
+def _urgency_updates(
+    screened: dict[str, Any], slots: dict[str, Any], updates: dict[str, Any]
+) -> dict[str, Any]:
+    """Flags the screen raised, and the urgency question when it is not sure."""
+    consented = slots.get("consent") is True or updates.get("consent") is True
+    result: dict[str, Any] = {}
+    if consented and screened["red_flags"]:
+        result.update(_triage({**slots, **updates}, screened["red_flags"]))
+    asks = screened.get("ask_if_now") or []
+    if asks and not slots.get("urgency_pending"):
+        result["urgency_pending"] = dict(asks[0])
+    return result
+
+
+def _read_urgency_reply(
+    message: Message, slots: dict[str, Any]
+) -> tuple[dict[str, Any], str] | None:
+    """The patient's yes/no to "is this happening right now?" (None: unclear)."""
+    pending = slots.get("urgency_pending") or {}
+    answer = answers.yes_no(message.text, message.intent)
+    if answer is None:
+        return None
+    return _resolve_urgency(pending, now=answer, slots=slots), message.text
+
+
+def _resolve_urgency(
+    pending: dict[str, Any], *, now: bool, slots: dict[str, Any]
+) -> dict[str, Any]:
+    """Yes: the emergency stop. No: the review flag, and the intake goes on."""
+    flag_id = str(pending.get("flag" if now else "otherwise") or "heart_condition")
+    flag = clinical.red_flag(flag_id, str(pending.get("evidence") or ""))
+    updates: dict[str, Any] = {"urgency_pending": None, "urgency_check": now}
+    if now:
+        flags = flow.merge_red_flags(slots.get("red_flags") or [], [flag])
+        updates.update({"red_flags": flags, "triage_level": "emergency"})
+        return updates
+    updates.update(_triage(slots, [flag]))
+    return updates
+
+
+# --- reading the answer -----------------------------------------------------------
 
 
 def _read_answer(
@@ -92,20 +149,61 @@ def _read_answer(
     slots: dict[str, Any],
     tracker: Tracker,
     dispatcher: CollectingDispatcher,
-) -> dict[str, Any] | None:
-    """Slot updates for an answer to ``requested``; None when it is not an answer."""
+) -> tuple[dict[str, Any], str] | None:
+    """(slot updates, the text kept as the answer) for this message; None to divert it."""
+    if requested == flow.URGENCY_SLOT:
+        reply = _read_urgency_reply(message, slots)
+        return reply if reply is not None else ({}, message.text)
     if requested == "summary_confirmed":
-        return _read_summary_reply(message, slots)
-    if parsing.looks_like_gibberish(message.text):
-        return _misunderstood(requested, slots, dispatcher)
-    found = answers.interpret(requested, message.text, intent=message.intent, today=today())
-    if flow.is_interruption(message.intent, message.confidence, answer_fits=found.accepted):
-        return None
-    if not found.accepted:
-        if message.intent == "nlu_fallback":
-            return None  # gibberish or unclear: the misunderstanding rule replies
-        return _reask(requested, found.problem, slots, dispatcher)
+        summary = _read_summary_reply(message, slots)
+        return None if summary is None else (summary, message.text)
+    reading = read_message(message.text, intent=message.intent, confidence=message.confidence)
+    if reading.request is not None:
+        return (
+            None if reading.request == message.intent else _own_request(reading, requested, slots)
+        )
+    found = (
+        answers.interpret(requested, reading.answer, intent=message.intent, today=today())
+        if reading.answer
+        else None
+    )
+    if found is not None and found.accepted:
+        updates = _accepted(requested, found, reading, slots, tracker)
+        if reading.question:
+            _answer_question(reading, tracker, requested, dispatcher)
+        return updates, reading.answer
+    if reading.question:
+        _answer_question(reading, tracker, requested, dispatcher)
+        return {}, ""
+    if not reading.answer or parsing.looks_like_gibberish(message.text):
+        return _misunderstood(requested, slots, dispatcher), message.text
+    confident = message.confidence >= flow.INTERRUPTION_CONFIDENCE
+    if message.intent == "faq" and confident:
+        _answer_question(reading, tracker, requested, dispatcher)  # "prices" at the age question
+        return {}, ""
+    if message.intent in _RULE_INTENTS and confident:
+        return None  # "hello", "thanks", "are you a bot?" to a question they don't answer
+    problem = found.problem if found is not None else None
+    return _reask(requested, problem, slots, dispatcher), reading.answer
 
+
+def _own_request(
+    reading: Reading, requested: str, slots: dict[str, Any]
+) -> tuple[dict[str, Any], str] | None:
+    """A request the NLU did not name: skip here; anything else the rules handle."""
+    if reading.request == "ask_skip" and flow.is_skippable(requested):
+        return {"skipped_slots": [*(slots.get("skipped_slots") or []), requested]}, ""
+    return None
+
+
+def _accepted(
+    requested: str,
+    found: answers.Interpretation,
+    reading: Reading,
+    slots: dict[str, Any],
+    tracker: Tracker,
+) -> dict[str, Any]:
+    """Slot updates for an accepted answer, plus what the message volunteered."""
     updates: dict[str, Any] = dict(found.slots)
     flags = list(found.red_flags)
     if requested == "consent" and found.slots["consent"] is True:
@@ -115,13 +213,44 @@ def _read_answer(
             _fill_empty(updates, extra.slots, slots)
             flags.extend(extra.red_flags)
     elif requested != "consent":
-        extra = answers.volunteered(message.text, today=today())
+        extra = answers.volunteered(reading.answer, today=today())
         _fill_empty(updates, extra.slots, slots)
         flags.extend(extra.red_flags)
-    updates.update(_triage(slots, flags))
+    updates.update(_triage({**slots, **updates}, flags))
     if slots.get("misunderstandings"):
         updates["misunderstandings"] = 0
     return updates
+
+
+def _answer_question(
+    reading: Reading, tracker: Tracker, requested: str, dispatcher: CollectingDispatcher
+) -> None:
+    """Answer the question part of a message: an FAQ, "why?", or where to ask instead."""
+    latest: dict[str, Any] = tracker.latest_message or {}
+    intent = str((latest.get("intent") or {}).get("name") or "")
+    if intent == "ask_why":
+        dispatcher.utter_message(text=messages.why(requested))
+        return
+    if intent == "bot_challenge":
+        dispatcher.utter_message(response="utter_bot_challenge")
+        return
+    faq = _faq_answer(latest)
+    if faq:
+        dispatcher.utter_message(text=faq)
+        return
+    dispatcher.utter_message(text=messages.text("question.unknown", **clinic_values()))
+
+
+def _faq_answer(latest: dict[str, Any]) -> str | None:
+    """The FAQ answer the NLU's response selector picked, when it is confident enough."""
+    selector = (latest.get("response_selector") or {}).get("faq") or {}
+    response = selector.get("response") or {}
+    try:
+        confidence = float(response.get("confidence") or 0.0)
+    except (TypeError, ValueError):
+        return None
+    texts = [str(r.get("text")) for r in response.get("responses") or [] if r.get("text")]
+    return texts[0] if texts and confidence >= FAQ_CONFIDENCE else None
 
 
 def _fill_empty(updates: dict[str, Any], extra: dict[str, Any], slots: dict[str, Any]) -> None:
@@ -141,20 +270,17 @@ def _triage(slots: dict[str, Any], new_flags: list[dict[str, Any]]) -> dict[str,
 def _reask(
     slot: str, problem: str | None, slots: dict[str, Any], dispatcher: CollectingDispatcher
 ) -> dict[str, Any]:
-    """Explain what went wrong; after repeated failures offer a way out too."""
-    count = int(slots.get("misunderstandings") or 0) + 1
-    _, buttons = messages.misunderstood(count, slot, skippable=flow.is_skippable(slot))
-    dispatcher.utter_message(text=messages.invalid(slot, problem), buttons=buttons)
-    return {slot: None, "misunderstandings": count}
+    """Say what went wrong; the question follows (put another way the second time)."""
+    dispatcher.utter_message(text=messages.invalid(slot, problem))
+    return {slot: None}
 
 
 def _misunderstood(
     slot: str, slots: dict[str, Any], dispatcher: CollectingDispatcher
 ) -> dict[str, Any]:
-    """Keyboard mash and the like: apologise (buttons from the second time); ask again."""
+    """Keyboard mash and the like: a short apology; the question follows."""
     count = int(slots.get("misunderstandings") or 0) + 1
-    text, buttons = messages.misunderstood(count, slot, skippable=flow.is_skippable(slot))
-    dispatcher.utter_message(text=text, buttons=buttons)
+    dispatcher.utter_message(text=messages.text("misunderstood.first"))
     return {slot: None, "misunderstandings": count}
 
 
@@ -174,15 +300,75 @@ def _read_summary_reply(message: Message, slots: dict[str, Any]) -> dict[str, An
     if reply.confirmed:
         return {"summary_confirmed": True, "correction_pending": False}
     if reply.updates:
-        updates = {**reply.updates, "summary_confirmed": None, "correction_pending": False}
+        updates = {
+            **reply.updates,
+            "summary_confirmed": None,
+            "correction_pending": False,
+            "ask_streak": None,  # a real correction: the read-back comes fresh
+        }
         updates.update(_triage(slots, reply.red_flags))
         return updates
     if reply.reask:
         skipped = [s for s in slots.get("skipped_slots") or [] if s != reply.reask]
+        unclear = {
+            k: v for k, v in (slots.get("unclear_answers") or {}).items() if k != reply.reask
+        }
         return {
             reply.reask: None,
             "skipped_slots": skipped,
+            "unclear_answers": unclear,
             "summary_confirmed": None,
             "correction_pending": False,
+            "ask_streak": None,
         }
+    # A plain "no" (or nothing usable): ask what to change, with field buttons. This is
+    # the same question asked again, so it counts towards the two-in-a-row limit.
     return {"summary_confirmed": None, "correction_pending": True}
+
+
+# --- asking the next question (never a third time in a row) ----------------------
+
+
+def _ask_next(
+    slots: dict[str, Any], answered_text: str, dispatcher: CollectingDispatcher
+) -> dict[str, Any]:
+    """Choose and ask the next question; close a question already asked twice.
+
+    Returns the slot updates (``requested_slot``, ``ask_streak`` and whatever
+    closing a question sets). Bounded: each pass closes one question for good.
+    """
+    updates: dict[str, Any] = {}
+    for _ in range(len(flow.FORM_SLOTS) + 2):
+        slot = flow.next_question(slots)
+        times = flow.times_in_a_row(slots.get("ask_streak"), slot)
+        if slot is None or times <= flow.MAX_ASKS_IN_A_ROW:
+            break
+        closing = _close_question(slot, answered_text, slots)
+        slots.update(closing)
+        updates.update(closing)
+        if slot not in ("consent", flow.URGENCY_SLOT):
+            key = "moved_on.noted" if answered_text.strip() else "moved_on.no_answer"
+            dispatcher.utter_message(text=messages.text(key))
+            dispatcher.utter_message(text=messages.text("moved_on.person"))
+        answered_text = ""
+    slot = flow.next_question(slots)
+    times = flow.times_in_a_row(slots.get("ask_streak"), slot)
+    updates["requested_slot"] = slot
+    updates["ask_streak"] = {"slot": slot, "count": times} if slot else None
+    if slot:
+        ask_for(slot, slots, dispatcher, times=times)
+    return updates
+
+
+def _close_question(slot: str, text: str, slots: dict[str, Any]) -> dict[str, Any]:
+    """Slot updates that close ``slot`` after two tries (see :func:`flow.give_up_value`)."""
+    if slot == flow.URGENCY_SLOT:
+        # No clear answer to "is it happening now?": the more cautious reading.
+        return _resolve_urgency(slots.get("urgency_pending") or {}, now=True, slots=slots)
+    closing = flow.give_up_value(slot)
+    if slot != "consent":
+        unclear = dict(slots.get("unclear_answers") or {})
+        unclear[slot] = answers.clean_text(text) or "(no answer)"
+        closing["unclear_answers"] = unclear
+    closing["ask_streak"] = None
+    return closing

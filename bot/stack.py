@@ -284,8 +284,9 @@ class Stack:
                     "--port",
                     str(self.rasa_port),
                     "--enable-api",
-                    "--auth-token",
-                    self.rasa_token,
+                    # One argument with "=": a token may start with "-" (token_urlsafe),
+                    # which argparse would otherwise take for an option (a 1-in-64 flake).
+                    f"--auth-token={self.rasa_token}",
                 ],
                 f"http://127.0.0.1:{self.rasa_port}/status?token={self.rasa_token}",
                 self.log_dir / "rasa.log",

@@ -18,6 +18,8 @@ from actions.clinical.analysis import (
     classify_onset,
     describe_regions,
     extract_medications,
+    red_flag,
+    screen,
 )
 from actions.clinical.contract import (
     CAUTION_LEVEL,
@@ -49,4 +51,6 @@ __all__ = [
     "level_rank",
     "load_catalogue",
     "most_urgent",
+    "red_flag",
+    "screen",
 ]

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from actions.clinical import contract
+from actions.clinical import contract, urgency
 from actions.clinical.extraction import Extractor, Findings
 from actions.clinical.loader import Catalogue
 from actions.clinical.medications import medication_names
@@ -18,6 +18,7 @@ from actions.clinical.regions import describe
 from actions.clinical.scoring import Profile, Scorer
 from actions.clinical.text import DOC_CHARS, chunks, clean
 from actions.clinical.triage import FlagHit, Triage
+from actions.clinical.urgency import Unsure
 
 #: Answers that carry no clinical text (never scanned for red flags).
 _NON_CLINICAL = frozenset(
@@ -85,18 +86,91 @@ def _profile(*sources: Findings) -> Profile:
     return profile
 
 
+@dataclass(frozen=True)
+class Screen:
+    """The danger screen of one message: flags raised now, and signs to ask about."""
+
+    flags: list[FlagHit]
+    unsure: list[Unsure]
+
+
+def _screen_parsed(
+    p: Parts, parsed: Parsed, *, today: datetime.date, default_event_days: int | None
+) -> Screen:
+    hits = p.triage.detect(parsed, today=today, default_event_days=default_event_days)
+    raised, unsure = urgency.screen(parsed, p.catalogue)
+    hits.extend(p.triage.hit(f.flag, f.evidence) for f in raised)
+    return Screen(hits, unsure)
+
+
 def _flags_everywhere(
-    p: Parts, text: str, *, today: datetime.date, default_event_days: int | None = None
-) -> tuple[Parsed, list[FlagHit]]:
-    """Parse the first chunk fully; scan every chunk (up to the cap) for red flags."""
+    p: Parts,
+    text: str,
+    *,
+    today: datetime.date,
+    default_event_days: int | None = None,
+    ask: bool = False,
+) -> tuple[Parsed, list[FlagHit], list[Unsure]]:
+    """Parse the first chunk fully; scan every chunk (up to the cap) for red flags.
+
+    Signs that are urgent only if happening now are returned as ``Unsure`` when
+    ``ask`` (the form puts the question to the patient); otherwise their review
+    flag is raised, the cautious reading when nobody can be asked.
+    """
     pieces = chunks(text) or [(0, "")]
     first = p.engine.parse(pieces[0][1])
-    hits = p.triage.detect(first, today=today, default_event_days=default_event_days)
+    found = _screen_parsed(p, first, today=today, default_event_days=default_event_days)
+    hits, unsure = list(found.flags), list(found.unsure)
     for _, piece in pieces[1:]:
         parsed = p.engine.parse(piece)
-        hits.extend(p.triage.detect(parsed, today=today))
+        more = _screen_parsed(p, parsed, today=today, default_event_days=None)
+        hits.extend(more.flags)
+        unsure.extend(more.unsure)
         hits.extend(p.triage.from_medications(p.extractor.medications(parsed)))
-    return first, hits
+    hits.extend(
+        p.triage.hit(f.flag, f.evidence) for f in urgency.blood_pressure_flags(text, p.catalogue)
+    )
+    if not ask:
+        raised = {h.id for h in hits}
+        hits.extend(p.triage.hit(u.otherwise, u.evidence) for u in unsure if u.flag not in raised)
+        unsure = []
+    return first, hits, unsure
+
+
+def red_flag(flag_id: str, evidence: str) -> dict[str, Any]:
+    """One red flag as the summary holds it (level and advice from the catalogue)."""
+    p = parts()
+    return p.triage.finalize([p.triage.hit(flag_id, evidence)])[0]
+
+
+def screen(text: str, *, today: datetime.date | None = None) -> dict[str, Any]:
+    """The danger screen the intake form runs on every message.
+
+    ``red_flags`` are raised now (``triage_level`` is their most urgent level);
+    ``ask_if_now`` lists signs that are an emergency only if happening now, each
+    ``{"flag", "otherwise", "evidence"}``: the form asks the patient, yes raises
+    ``flag``, no raises ``otherwise`` for a doctor's review.
+    """
+    p = parts()
+    day = today or datetime.date.today()
+    cleaned = clean(text)
+    parsed, hits, unsure = _flags_everywhere(p, cleaned, today=day, ask=True)
+    hits.extend(p.triage.from_medications(p.extractor.medications(parsed)))
+    flags = p.triage.finalize(hits)
+    level = contract.most_urgent(f["level"] for f in flags)
+    raised = {f["id"] for f in flags}
+    asks = list(
+        {
+            u.flag: {"flag": u.flag, "otherwise": u.otherwise, "evidence": u.evidence}
+            for u in reversed(unsure)
+            if u.flag not in raised
+        }.values()
+    )[::-1]
+    return {
+        "red_flags": flags,
+        "triage_level": level,
+        "ask_if_now": asks if level != "emergency" else [],
+    }
 
 
 def analyze(text: str, *, today: datetime.date | None = None) -> dict[str, Any]:
@@ -104,7 +178,7 @@ def analyze(text: str, *, today: datetime.date | None = None) -> dict[str, Any]:
     p = parts()
     day = today or datetime.date.today()
     cleaned = clean(text)
-    parsed, hits = _flags_everywhere(p, cleaned, today=day)
+    parsed, hits, _ = _flags_everywhere(p, cleaned, today=day)
     findings = p.extractor.extract(parsed)
     hits.extend(p.triage.from_medications(findings.medications))
     hits.extend(p.triage.minor_from_text(cleaned[:DOC_CHARS]))
@@ -201,7 +275,7 @@ def assess(answers: dict[str, str], *, today: datetime.date | None = None) -> di
         # An undated event in the complaint (or anywhere, when the problem started with
         # surgery) is dated by the pain's duration.
         linked = after_surgery or slot in ("chief_complaint", "onset_cause", "pain_duration")
-        parsed, slot_hits = _flags_everywhere(
+        parsed, slot_hits, _ = _flags_everywhere(
             p, text, today=day, default_event_days=duration_days if linked else None
         )
         hits.extend(slot_hits)

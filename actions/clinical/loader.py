@@ -28,6 +28,7 @@ from actions.clinical.models import (
     ScoringParams,
     Symptom,
     Technique,
+    UrgencyRules,
 )
 
 #: The shipped catalogue, next to this module.
@@ -59,6 +60,8 @@ class Catalogue:
     levels: tuple[LevelInfo, ...]
     lexicon: Lexicon
     scoring: ScoringParams
+    #: The compositional danger screen (``urgency.yml``); None when the file is absent.
+    urgency: UrgencyRules | None = None
     region_by_id: Mapping[str, Region] = field(default_factory=dict)
     technique_by_id: Mapping[str, Technique] = field(default_factory=dict)
     condition_by_id: Mapping[str, Condition] = field(default_factory=dict)
@@ -216,6 +219,20 @@ def _check(cat: Catalogue) -> None:
     )
     _check_conditions(cat)
     _check_red_flags(cat)
+    _check_urgency(cat)
+
+
+def _check_urgency(cat: Catalogue) -> None:
+    if cat.urgency is None:
+        return
+    path = cat.directory / "urgency.yml"
+    named = [(r.id, r.flag) for r in cat.urgency.rules] + [
+        (r.id, r.otherwise) for r in cat.urgency.rules
+    ]
+    named.append(("blood_pressure", cat.urgency.blood_pressure.flag))
+    for rule, flag in named:
+        if flag not in cat.red_flag_by_id:
+            raise CatalogueError(f"{path}: rule {rule!r}: unknown red flag {flag!r}")
 
 
 def load_catalogue(directory: Path | str | None = None) -> Catalogue:
@@ -243,6 +260,9 @@ def load_catalogue(directory: Path | str | None = None) -> Catalogue:
         levels=_load_list(root / "levels.yml", "levels", LevelInfo),
         lexicon=_load_flat(root / "lexicon.yml", Lexicon),
         scoring=_load_one(root / "scoring.yml", "scoring", ScoringParams),
+        urgency=_load_flat(root / "urgency.yml", UrgencyRules)
+        if (root / "urgency.yml").exists()
+        else None,
         region_by_id={r.id: r for r in regions},
         technique_by_id={t.id: t for t in techniques},
         condition_by_id={c.id: c for c in conditions},

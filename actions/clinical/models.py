@@ -326,3 +326,50 @@ class ScoringParams(_Model):
     max_conditions: int = Field(gt=0, le=18)
     technique_min_score: float = Field(ge=0, le=1)
     max_techniques: int = Field(gt=0, le=8)
+
+
+class UrgencyRule(_Model):
+    """One compositional danger rule of ``urgency.yml`` (see the file's header)."""
+
+    id: Identifier
+    all_of: tuple[Identifier, ...] = Field(min_length=2)
+    flag: Identifier
+    unsure: Literal["ask", "raise", "nothing"]
+    otherwise: Identifier
+    unless: tuple[Phrase, ...] = ()
+    #: Where all the parts must appear: one sentence (default) or anywhere in the answer.
+    within: Literal["sentence", "message"] = "sentence"
+
+
+class BloodPressureLimits(_Model):
+    """Blood pressure at or above either limit raises ``flag``."""
+
+    flag: Identifier
+    systolic_at_least: int = Field(gt=100, le=300)
+    diastolic_at_least: int = Field(gt=60, le=200)
+
+
+class OtherPerson(_Model):
+    """How a relative's history is recognised ("my mum had cancer")."""
+
+    relatives: tuple[Phrase, ...]
+    history_verbs: tuple[Phrase, ...]
+    phrases: tuple[Phrase, ...] = ()
+
+
+class UrgencyRules(_Model):
+    """The compositional danger screen (``urgency.yml``)."""
+
+    groups: dict[Identifier, tuple[Phrase, ...]]
+    urgent_if: tuple[Phrase, ...]
+    rules: tuple[UrgencyRule, ...]
+    blood_pressure: BloodPressureLimits
+    other_person: OtherPerson
+
+    @model_validator(mode="after")
+    def _groups_exist(self) -> UrgencyRules:
+        for rule in self.rules:
+            missing = [g for g in rule.all_of if g not in self.groups]
+            if missing:
+                raise ValueError(f"rule {rule.id!r} names unknown groups {missing}")
+        return self

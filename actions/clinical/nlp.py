@@ -20,6 +20,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from actions.clinical.loader import Catalogue, default_catalogue
+from actions.clinical.models import UrgencyRules
 from actions.clinical.text import Normaliser, clean, lower_same_length
 
 _SENTENCE_END = frozenset({".", "!", "?", ";", "…", "•"})
@@ -161,6 +162,10 @@ class Engine:
                 phrases.extend(trigger.phrases)
                 for group in trigger.all_of:
                     phrases.extend(group)
+        if cat.urgency is not None:
+            for group in cat.urgency.groups.values():
+                phrases.extend(group)
+            phrases.extend(cat.urgency.urgent_if)
         return {word for phrase in phrases for word in phrase.lower().split()}
 
     def _add(self, kind: str, ident: str, phrases: Iterable[str], extra: str = "") -> None:
@@ -205,6 +210,18 @@ class Engine:
                 for g_index, group in enumerate(trigger.all_of):
                     self._add("flag_group", flag.id, group, f"{t_index}.{g_index}")
                 self._add("unless", flag.id, trigger.unless, str(t_index))
+        if cat.urgency is not None:
+            self._collect_urgency(cat.urgency)
+
+    def _collect_urgency(self, urgency: UrgencyRules) -> None:
+        for group, phrases in urgency.groups.items():
+            self._add("urgency_group", group, phrases)
+        self._add("urgency_now", "now", urgency.urgent_if)
+        for rule in urgency.rules:
+            self._add("urgency_unless", rule.id, rule.unless)
+        self._add("urgency_relative", "relative", urgency.other_person.relatives)
+        self._add("urgency_history_verb", "history", urgency.other_person.history_verbs)
+        self._add("urgency_family", "family", urgency.other_person.phrases)
 
     def _pattern(self, phrase: str) -> Doc:
         doc = self.nlp.make_doc(lower_same_length(clean(phrase)))

@@ -21,6 +21,7 @@ from actions.clinical.models import Trigger
 from actions.clinical.negation import is_negated
 from actions.clinical.nlp import Mention, Parsed
 from actions.clinical.timing import event_timing
+from actions.clinical.urgency import other_persons_clauses
 
 _AGE_IN_TEXT = re.compile(
     r"(?:^|[^\w])(?:i am|i'm|im|age|aged|age:)\s*(\d{1,2})\b(?!\s*(?:%|percent|lbs?|pounds|kg|"
@@ -83,9 +84,11 @@ class Triage:
     def _negated(
         self, parsed: Parsed, mention: Mention, ignore: Iterable[tuple[int, int]] = ()
     ) -> bool:
-        return is_negated(
-            parsed, mention.start, mention.end, catalogue=self.catalogue, ignore=ignore
-        )
+        """Negated, or said of a relative's history ("my dad had a heart attack")."""
+        if is_negated(parsed, mention.start, mention.end, catalogue=self.catalogue, ignore=ignore):
+            return True
+        start = other_persons_clauses(parsed).get(parsed.clause_of[mention.start])
+        return start is not None and start <= mention.start
 
     def _cancelled(self, parsed: Parsed, mention: Mention, trigger_index: str) -> bool:
         sentence = parsed.sentence_of[mention.start]

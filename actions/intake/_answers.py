@@ -37,7 +37,8 @@ _UNSURE_RE = re.compile(
 )
 # Phrases that contain a negation word but mean yes; rewritten before looking for "no".
 _YES_WITH_NEGATION_RE = re.compile(
-    r"\b(?:no\s+problems?|no\s+prob|no\s+worries|not\s+a\s+problem|why\s+not|"
+    r"\b(?:no\s+problems?|no\s+probs?|no\s+worries|no\s+wahala|no\s+bother|no\s+stress|"
+    r"not\s+a\s+problem|why\s+not|"
     r"(?:i\s+)?(?:don'?t|do\s+not)\s+mind|no\s+objections?|"
     r"(?:don'?t|do\s+not)\s+have\s+(?:a|any)\s+problem)\b"
 )
@@ -58,7 +59,35 @@ _YES_RE = re.compile(
     r"yes\s+please|yessir|s[ií]|claro|vale|oui|d'accord|ja|jawohl|yes)\b"
 )
 # Whole-message answers only: as part of a sentence these words mean other things.
-_YES_ALONE = frozenset({"right", "good", "great", "perfect", "cool", "done", "yes"})
+_YES_ALONE = frozenset(
+    {
+        "right",
+        "good",
+        "great",
+        "perfect",
+        "cool",
+        "done",
+        "yes",
+        "sweet",
+        "sweet as",
+        "spot on",
+        "bang on",
+        "looks good",
+        "looks right",
+        "looks fine",
+        "all correct",
+        "thats it",
+        "that is it",
+        "go on",
+        "go ahead then",
+        "fair enough",
+        "grand",
+        "lovely",
+        "brill",
+        "brilliant",
+        "ace",
+    }
+)
 
 
 def parse_yes_no(text: str) -> bool | None:

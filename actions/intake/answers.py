@@ -64,7 +64,9 @@ def yes_no(text: str, intent: str | None) -> bool | None:
 
 
 def _flags(text: str) -> list[dict[str, Any]]:
-    return list(clinical.analyze(text)["red_flags"])
+    """Red flags raised now. A sign that is urgent only if happening now is not raised
+    here: the form asks the patient about it (``clinical.screen``'s ``ask_if_now``)."""
+    return list(clinical.screen(text)["red_flags"])
 
 
 def _free_text(slot: str, text: str, *, none_value: str = "none") -> Interpretation:
@@ -83,8 +85,24 @@ def _consent(text: str, intent: str | None, today: datetime.date) -> Interpretat
     return Interpretation(slots={"consent": answer})
 
 
+_NAME_ASIDE = re.compile(r"\([^()]{0,60}\)")
+_NAME_BREAK = re.compile(r"\s*(?:[,;:/]|\bbut\b|\band\s+(?:i|my|you|im|i'm)\b|\s-\s)\s*", re.I)
+
+
+def _name_candidates(text: str) -> list[str]:
+    """The whole answer, then without asides in brackets, then its first part
+    ("Siobhan O'Connor, I'm 34 btw ...", "Sharon Pritchard but everyone calls me Shazza")."""
+    bare = " ".join(_NAME_ASIDE.sub(" ", text).split())
+    first = _NAME_BREAK.split(bare, maxsplit=1)[0]
+    return list(dict.fromkeys(c for c in (text, bare, first) if c.strip()))
+
+
 def _name(text: str, intent: str | None, today: datetime.date) -> Interpretation:
     result = parsing.parse_name(text)
+    for candidate in _name_candidates(text)[1:]:
+        if result.value is not None:
+            break
+        result = parsing.parse_name(candidate)
     if result.value is None:
         return Interpretation(problem=result.problem or "not_a_name")
     return Interpretation(slots={"patient_name": result.value})
@@ -125,7 +143,7 @@ def _complaint(text: str, intent: str | None, today: datetime.date) -> Interpret
             "body_regions": found["body_regions"],
             "symptoms": found["symptoms"],
         },
-        red_flags=list(found["red_flags"]),
+        red_flags=_flags(text),
     )
 
 
@@ -201,10 +219,13 @@ def _medications(text: str, intent: str | None, today: datetime.date) -> Interpr
 
 
 def _goals(text: str, intent: str | None, today: datetime.date) -> Interpretation:
-    goals = parsing.parse_goals(clean_text(text))
-    if not goals or parsing.looks_like_gibberish(text):
+    # Free text: any real answer counts; words we can't place become "other", and the
+    # patient's own words are kept for the therapist.
+    cleaned = clean_text(text)
+    if not cleaned or parsing.looks_like_gibberish(cleaned):
         return Interpretation(problem="not_understood")
-    return Interpretation(slots={"goals": goals})
+    goals = parsing.parse_goals(cleaned) or ["other"]
+    return Interpretation(slots={"goals": goals, "goals_text": cleaned}, red_flags=_flags(text))
 
 
 def _pressure(text: str, intent: str | None, today: datetime.date) -> Interpretation:
@@ -218,11 +239,14 @@ def _insurance(text: str, intent: str | None, today: datetime.date) -> Interpret
     if parsing.looks_like_gibberish(text):
         return Interpretation(problem="not_understood")
     result = parsing.parse_insurance(text)
-    if result.value is None:
-        return Interpretation(problem=result.problem or "not_understood")
-    value = "self_pay" if result.value.self_pay else (result.value.provider or "")
+    value = ""
+    if result.value is not None:
+        value = "self_pay" if result.value.self_pay else (result.value.provider or "")
     if not value:
-        return Interpretation(problem="not_understood")
+        # Any other real answer ("not sure yet", "through work") is kept as written.
+        value = clean_text(text)[:120]
+    if not value:
+        return Interpretation(problem=result.problem or "not_understood")
     return Interpretation(slots={"insurance": value})
 
 
@@ -284,7 +308,7 @@ def volunteered(text: str, *, today: datetime.date | None = None) -> Interpretat
                 "symptoms": complaint["symptoms"],
             }
         )
-    flags.extend(complaint["red_flags"])
+    flags.extend(_flags(text))
     return Interpretation(slots=values, red_flags=flags)
 
 

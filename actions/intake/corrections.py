@@ -83,6 +83,16 @@ def field_named(text: str) -> str | None:
     return None
 
 
+_BUT = re.compile(r"\b(but|except|apart from|however|although|only thing|change|wrong)\b", re.I)
+
+
+def _corrects_something(text: str, today: datetime.date) -> bool:
+    """True when a reply that says yes also changes something ("yes but my age is 45")."""
+    if _BUT.search(text) or field_named(text):
+        return True
+    return bool(answers.volunteered(text, today=today).slots)
+
+
 def read_reply(
     text: str, *, intent: str | None, today: datetime.date, choosing_field: bool = False
 ) -> SummaryReply:
@@ -93,11 +103,14 @@ def read_reply(
         rest = _LEAD_IN.sub("", raw, count=1).strip()
         if verdict is True and not rest:
             return SummaryReply(confirmed=True)
-        if verdict is True and intent == "affirm":
+        if verdict is True and (intent == "affirm" or not _corrects_something(rest, today)):
+            # "yep sweet as", "yes that's all correct": a yes with nothing to change.
             return SummaryReply(confirmed=True)
         if not rest or rest.startswith("/"):
             return SummaryReply(ask_what=True)
         raw = rest
+    elif parsing.parse_yes_no(raw) is True and not _corrects_something(raw, today):
+        return SummaryReply(confirmed=True)  # "yes it's fine" after "what would you change?"
     updates = answers.volunteered(raw, today=today)
     target = field_named(raw)
     if target and target not in updates.slots:

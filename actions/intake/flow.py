@@ -98,6 +98,12 @@ def required_questions() -> list[str]:
     return [SLOT_LABELS[s] for s in FORM_SLOTS if s in REQUIRED_SLOTS and s in SLOT_LABELS]
 
 
+#: The clarifying yes/no question asked when a message may describe something urgent.
+URGENCY_SLOT = "urgency_check"
+#: No question is asked more than this many times in a row (the no-dead-ends rule).
+MAX_ASKS_IN_A_ROW = 2
+
+
 def remaining_slots(slots: Mapping[str, Any]) -> list[str]:
     """The form's required slots right now, given what is known.
 
@@ -107,7 +113,7 @@ def remaining_slots(slots: Mapping[str, Any]) -> list[str]:
     """
     if slots.get("consent") is False or slots.get("triage_level") == "emergency":
         return []
-    skipped = set(slots.get("skipped_slots") or [])
+    skipped = set(slots.get("skipped_slots") or []) | set(slots.get("unclear_answers") or {})
     wanted: list[str] = []
     for slot in FORM_SLOTS:
         if slot in skipped:
@@ -119,8 +125,45 @@ def remaining_slots(slots: Mapping[str, Any]) -> list[str]:
 
 
 def next_question(slots: Mapping[str, Any]) -> str | None:
-    """The first remaining slot without a value, or None when the form is done."""
-    return next((s for s in remaining_slots(slots) if slots.get(s) is None), None)
+    """The first remaining slot without a value, or None when the form is done.
+
+    A pending urgency question ("is this happening right now?") comes first.
+    """
+    remaining = remaining_slots(slots)
+    if remaining and slots.get("urgency_pending"):
+        return URGENCY_SLOT
+    return next((s for s in remaining if slots.get(s) is None), None)
+
+
+def times_in_a_row(streak: object, slot: str | None) -> int:
+    """How many times ``slot`` will have been asked in a row if asked now.
+
+    ``streak`` is the ``ask_streak`` slot: ``{"slot": name, "count": n}`` for the
+    question asked last (anything else counts as no streak).
+    """
+    if not slot:
+        return 0
+    if isinstance(streak, Mapping) and streak.get("slot") == slot:
+        try:
+            return int(streak.get("count") or 0) + 1
+        except (TypeError, ValueError):
+            return 1
+    return 1
+
+
+def give_up_value(slot: str) -> dict[str, Any]:
+    """Slot values that close a question asked twice without a usable answer.
+
+    Most questions are simply left for the therapist (marked unclear). A few
+    must be closed in the safe direction: consent not given keeps nothing, an
+    unanswered urgency question counts as "yes, now", and an unconfirmed
+    read-back is sent as it stands (marked unclear) so the intake reaches the clinic.
+    """
+    if slot == "consent":
+        return {"consent": False}
+    if slot == "summary_confirmed":
+        return {"summary_confirmed": True}
+    return {}
 
 
 def is_interruption(intent: str | None, confidence: float, *, answer_fits: bool) -> bool:

@@ -52,6 +52,13 @@ def question(slot: str) -> tuple[str, list[Button]]:
     return text(f"ask.{slot}"), buttons(f"ask.{slot}")
 
 
+def question_again(slot: str) -> tuple[str, list[Button]]:
+    """The question for ``slot`` put another way (the second time in a row), with buttons."""
+    if slot in _messages()["again"]:
+        return text(f"again.{slot}"), buttons(f"again.{slot}")
+    return question(slot)
+
+
 def invalid(slot: str, problem: str | None) -> str:
     """The re-ask hint for ``slot``: specific to ``problem`` when one is written, else general."""
     table: dict[str, str] = _messages()["invalid"]

@@ -74,11 +74,14 @@ def summary_lines(slots: Mapping[str, Any]) -> list[str]:
     }
     if slots.get("physician_referral") is True:
         values["physician_referral"] = f"yes, from {_shown(slots.get('referring_physician'))}"
+    unclear = slots.get("unclear_answers") or {}
     lines = []
     for slot, label in SLOT_LABELS.items():
         if slot == "referring_physician":
             continue
         shown = "skipped" if slot in skipped else values[slot]
+        if isinstance(unclear, Mapping) and slot in unclear:
+            shown = f'"{unclear[slot]}" (noted as you wrote it)'
         lines.append(f"• {label}: {shown}")
     return lines
 

@@ -79,5 +79,8 @@ def build_summary(
         "suggested_conditions": list(assessment.get("suggested_conditions") or []),
         "suggested_techniques": list(assessment.get("suggested_techniques") or []),
         "skipped": list(slots.get("skipped_slots") or []),
+        # Answers kept as written after two tries (slot -> text), for the therapist.
+        "unclear_answers": dict(slots.get("unclear_answers") or {}),
+        "goals_text": slots.get("goals_text"),
         "handoff_requested": bool(slots.get("handoff_requested")),
     }

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from bot.bench.scripts import QuestionStreak
 from bot.chat_cli import send
 from bot.paths import CI_CONFIG, CONFIG, REPO_ROOT
 from bot.stack import Stack
@@ -62,6 +63,10 @@ def bot_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     stack.stop()
 
 
+#: A question asked this many times in a row is a dead end (the form allows two).
+NO_DEAD_END_LIMIT = 3
+
+
 @dataclass
 class Patient:
     """One patient talking to the bot through Rasa's REST channel."""
@@ -69,12 +74,25 @@ class Patient:
     stack: Stack
     sender: str = field(default_factory=lambda: "test-" + secrets.token_hex(6))
     transcript: list[tuple[str, str]] = field(default_factory=list)
+    #: The no-dead-ends record: runs of one question asked with nothing learnt between.
+    streak: QuestionStreak = field(default_factory=QuestionStreak)
 
     def say(self, text: str) -> list[dict[str, Any]]:
-        """Send ``text``; return the bot's replies (and keep a transcript for failures)."""
+        """Send ``text``; return the bot's replies (and keep a transcript for failures).
+
+        Every scripted conversation checks the no-dead-ends property as it goes:
+        no question is open after three patient messages in a row.
+        """
         replies = send(self.stack.rasa_url, self.sender, text)
         self.transcript.append(("patient", text[:200]))
         self.transcript.extend(("bot", str(r.get("text"))) for r in replies)
+        tracker = self.tracker()
+        loop = (tracker.get("active_loop") or {}).get("name")
+        slots = tracker["slots"]
+        run = self.streak.update(str(slots.get("requested_slot") or "") if loop else "", slots)
+        assert run < NO_DEAD_END_LIMIT, (
+            f"{self.streak.slot!r} asked {run} times in a row:\n{self.history()}"
+        )
         return replies
 
     def says(self, text: str) -> str:

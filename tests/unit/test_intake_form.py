@@ -53,6 +53,39 @@ def slot_events(**values: Any) -> list[dict[str, Any]]:
 
 
 CONSENTED = {"consent": True}
+#: A value for every question, to build "answered up to here" states.
+_FILLED: dict[str, Any] = {
+    "consent": True,
+    "patient_name": "Sam Taylor",
+    "age": 40,
+    "contact": "sam@example.com",
+    "chief_complaint": "neck pain",
+    "pain_level": 4,
+    "pain_duration": "2 weeks",
+    "onset_cause": "posture",
+    "diagnosis": "none",
+    "physician_referral": False,
+    "medical_history": "none",
+    "medications": "none",
+    "goals": ["pain_relief"],
+    "pressure_preference": "medium",
+    "insurance": "self_pay",
+}
+
+
+def answered_before(slot: str) -> dict[str, Any]:
+    """Slots with every question before ``slot`` answered (so ``slot`` is next)."""
+    filled: dict[str, Any] = {}
+    for name, value in _FILLED.items():
+        if name == slot:
+            break
+        filled[name] = value
+    return filled
+
+
+def streak(slot: str | None, count: int = 1) -> dict[str, Any] | None:
+    """The ``ask_streak`` value after asking ``slot`` ``count`` times in a row."""
+    return {"slot": slot, "count": count} if slot else None
 
 
 @pytest.mark.parametrize(
@@ -124,6 +157,7 @@ CONSENTED = {"consent": True}
             CONSENTED,
             {
                 "goals": ["pain_relief", "stress_reduction"],
+                "goals_text": "less pain and to relax",
                 "requested_slot": "patient_name",
             },
         ),
@@ -167,8 +201,8 @@ def test_valid_answers_set_exact_slots(
     requested: str, text: str, intent: str, slots: dict[str, Any], expected: dict[str, Any]
 ) -> None:
     events, dispatcher = run(make_tracker(text, requested=requested, intent=intent, slots=slots))
-    assert events == slot_events(**expected)
     next_slot = expected["requested_slot"]
+    assert events == slot_events(**expected, ask_streak=streak(next_slot))
     asked = [m["text"] for m in dispatcher.messages]
     assert asked == ([messages.question(next_slot)[0]] if next_slot else [])
 
@@ -180,6 +214,7 @@ def test_pain_duration_sets_days_and_chronicity() -> None:
         duration_days=21,
         chronicity="acute",
         requested_slot="patient_name",
+        ask_streak=streak("patient_name"),
     )
 
 
@@ -195,36 +230,81 @@ def test_pain_duration_sets_days_and_chronicity() -> None:
     ],
 )
 def test_invalid_answers_reask_with_a_hint(requested: str, text: str, problem: str | None) -> None:
-    events, dispatcher = run(make_tracker(text, requested=requested, slots=CONSENTED))
+    slots = {**answered_before(requested), "ask_streak": streak(requested)}
+    events, dispatcher = run(make_tracker(text, requested=requested, slots=slots))
     assert events == slot_events(
-        **{requested: None, "misunderstandings": 1, "requested_slot": "patient_name"}
+        **{requested: None, "requested_slot": requested, "ask_streak": streak(requested, 2)}
     )
+    again_text, again_buttons = messages.question_again(requested)
     assert [m["text"] for m in dispatcher.messages] == [
         messages.invalid(requested, problem),
-        messages.question("patient_name")[0],
+        again_text,
+    ]
+    assert dispatcher.messages[-1]["buttons"] == again_buttons
+
+
+def test_the_second_ask_has_an_example_and_buttons() -> None:
+    slots = {**answered_before("pain_level"), "ask_streak": streak("pain_level")}
+    _, dispatcher = run(make_tracker("hard to say really", requested="pain_level", slots=slots))
+    last = dispatcher.messages[-1]
+    assert "0" in last["text"] and "10" in last["text"]
+    assert [b["title"] for b in last["buttons"]][:3] == [
+        "Mild (about 3)",
+        "Moderate (about 5)",
+        "Severe (about 8)",
     ]
 
 
-def test_second_failure_offers_buttons() -> None:
-    tracker = make_tracker("old", requested="age", slots={**CONSENTED, "misunderstandings": 1})
-    events, dispatcher = run(tracker)
-    assert SlotSet("misunderstandings", 2) in events
-    assert dispatcher.messages[0]["buttons"] == messages.buttons(
-        "misunderstood.repeated_in_form_buttons_required"
-    )
+@pytest.mark.parametrize(
+    ("requested", "text"),
+    [
+        ("age", "old enough"),
+        ("pain_duration", "it comes and goes"),
+        ("pressure_preference", "ask me on the day"),
+        ("contact", "you can find me on the socials"),
+    ],
+)
+def test_a_third_ask_never_happens_the_answer_is_kept_as_written(requested: str, text: str) -> None:
+    slots = {**answered_before(requested), "ask_streak": streak(requested, 2)}
+    events, dispatcher = run(make_tracker(text, requested=requested, slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["unclear_answers"] == {requested: text}
+    assert values["requested_slot"] != requested
+    assert values["ask_streak"] == streak(values["requested_slot"])
+    said = [m["text"] for m in dispatcher.messages]
+    assert messages.text("moved_on.noted") in said
+    assert messages.text("moved_on.person") in said
+
+
+def test_two_unclear_consent_answers_keep_nothing() -> None:
+    slots = {"ask_streak": streak("consent", 2)}
+    events, _ = run(make_tracker("hmm what is this", requested="consent", slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["consent"] is False
+    assert values["requested_slot"] is None
+
+
+def test_an_unconfirmed_read_back_is_sent_as_it_stands_after_two_tries() -> None:
+    slots = {
+        **_FILLED,
+        "ask_streak": streak("summary_confirmed", 2),
+        "correction_pending": True,
+    }
+    events, _ = run(make_tracker("hmmm", requested="summary_confirmed", slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["summary_confirmed"] is True
+    assert values["unclear_answers"] == {"summary_confirmed": "hmmm"}
 
 
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("do I need a prescription?", "faq"),
-        ("why do you need this", "ask_why"),
         ("can I skip this", "ask_skip"),
         ("talk to a person", "human_handoff"),
         ("start over", "start_over"),
     ],
 )
-def test_interruptions_are_rejected_so_a_rule_answers(text: str, intent: str) -> None:
+def test_requests_are_rejected_so_a_rule_answers(text: str, intent: str) -> None:
     events, dispatcher = run(
         make_tracker(text, requested="chief_complaint", intent=intent, slots=CONSENTED)
     )
@@ -232,17 +312,82 @@ def test_interruptions_are_rejected_so_a_rule_answers(text: str, intent: str) ->
     assert dispatcher.messages == []
 
 
-def test_unclear_message_is_rejected_for_the_misunderstanding_rule() -> None:
-    events, _ = run(
-        make_tracker(
-            "hmm let me think about it",
-            requested="age",
-            intent="nlu_fallback",
-            confidence=0.3,
-            slots=CONSENTED,
-        )
+def test_a_question_is_answered_here_and_the_question_asked_again() -> None:
+    tracker = make_tracker(
+        "how long is a session?", requested="age", intent="faq", slots=answered_before("age")
     )
-    assert events == []
+    tracker.latest_message["response_selector"] = {
+        "faq": {"response": {"confidence": 0.93, "responses": [{"text": "About an hour."}]}}
+    }
+    events, dispatcher = run(tracker)
+    assert [m["text"] for m in dispatcher.messages] == [
+        "About an hour.",
+        messages.question("age")[0],
+    ]
+    assert events == slot_events(requested_slot="age", ask_streak=streak("age"))
+
+
+def test_an_answer_with_a_question_keeps_the_answer_and_answers_the_question() -> None:
+    tracker = make_tracker(
+        "my lower back aches when I sit. how long is a session?",
+        requested="chief_complaint",
+        intent="faq",
+        slots=CONSENTED,
+    )
+    tracker.latest_message["response_selector"] = {
+        "faq": {"response": {"confidence": 0.9, "responses": [{"text": "About an hour."}]}}
+    }
+    events, dispatcher = run(tracker)
+    values = {e["name"]: e["value"] for e in events}
+    assert values["chief_complaint"] == "my lower back aches when I sit."
+    assert "About an hour." in [m["text"] for m in dispatcher.messages]
+    assert values["requested_slot"] == "patient_name"
+
+
+def test_an_unknown_question_points_to_the_clinic_never_a_guess() -> None:
+    tracker = make_tracker(
+        "do you do hot stones?", requested="goals", intent="faq", slots=CONSENTED
+    )
+    tracker.latest_message["response_selector"] = {
+        "faq": {"response": {"confidence": 0.2, "responses": [{"text": "What to wear."}]}}
+    }
+    _, dispatcher = run(tracker)
+    said = [m["text"] for m in dispatcher.messages]
+    assert "What to wear." not in said
+    assert said[0].startswith("That's a good question for the clinic's team")
+
+
+@pytest.mark.parametrize(
+    ("requested", "text", "intent", "slot", "value"),
+    [
+        (
+            "medications",
+            "something for my nerves at night and paracetamol",
+            "out_of_scope",
+            "medications",
+            "something for my nerves at night and paracetamol",
+        ),
+        ("onset_cause", "football, Sunday league", "out_of_scope", "onset_cause", "sports"),
+        ("goals", "relaxation, something nice for a change", "faq", "goals", ["stress_reduction"]),
+        (
+            "chief_complaint",
+            "my back hurts so much",
+            "faq",
+            "chief_complaint",
+            "my back hurts so much",
+        ),
+        ("patient_name", "Siobhan O'Connor", "out_of_scope", "patient_name", "Siobhan O'Connor"),
+    ],
+)
+def test_plain_answers_win_over_a_confident_wrong_intent(
+    requested: str, text: str, intent: str, slot: str, value: Any
+) -> None:
+    events, _ = run(
+        make_tracker(text, requested=requested, intent=intent, confidence=0.99, slots=CONSENTED)
+    )
+    values = {e["name"]: e["value"] for e in events}
+    assert values[slot] == value
+    assert values["requested_slot"] != requested
 
 
 @pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "inform"])
@@ -251,13 +396,15 @@ def test_keyboard_mash_is_a_misunderstanding_whatever_the_intent(intent: str) ->
         make_tracker("asdfghjkl qwxzvbn", requested="patient_name", intent=intent, slots=CONSENTED)
     )
     assert events == slot_events(
-        patient_name=None, misunderstandings=1, requested_slot="patient_name"
+        patient_name=None,
+        misunderstandings=1,
+        requested_slot="patient_name",
+        ask_streak=streak("patient_name"),
     )
     assert [m["text"] for m in dispatcher.messages] == [
         messages.text("misunderstood.first"),
         messages.question("patient_name")[0],
     ]
-    assert dispatcher.messages[0]["buttons"] == []
 
 
 def test_low_confidence_interruption_loses_to_an_answer_that_fits() -> None:
@@ -267,16 +414,16 @@ def test_low_confidence_interruption_loses_to_an_answer_that_fits() -> None:
     assert SlotSet("pain_level", 7) in events
 
 
-def test_resuming_after_an_interruption_only_asks_again() -> None:
+def test_resuming_after_an_interruption_asks_again_and_counts_it() -> None:
     tracker = make_tracker(
-        "why do you need this",
+        "talk to a person",
         requested="age",
-        intent="ask_why",
-        slots=CONSENTED,
-        after_interruption="action_explain_why",
+        intent="human_handoff",
+        slots={**answered_before("age"), "ask_streak": streak("age")},
+        after_interruption="action_handoff",
     )
     events, _ = run(tracker)
-    assert events == slot_events(requested_slot="patient_name")
+    assert events == slot_events(requested_slot="age", ask_streak=streak("age", 2))
 
 
 def test_consent_keeps_what_was_volunteered_before_it() -> None:
@@ -293,13 +440,14 @@ def test_consent_keeps_what_was_volunteered_before_it() -> None:
         age=42,
         contact="maria@example.com",
         requested_slot="chief_complaint",
+        ask_streak=streak("chief_complaint"),
     )
 
 
 def test_declined_consent_keeps_nothing_volunteered() -> None:
     tracker = make_tracker("no", requested="consent", intent="deny", earlier=["I'm Maria, 42"])
     events, _ = run(tracker)
-    assert events == slot_events(consent=False, requested_slot=None)
+    assert events == slot_events(consent=False, requested_slot=None, ask_streak=None)
 
 
 def test_skipped_questions_are_not_asked() -> None:
@@ -312,4 +460,59 @@ def test_skipped_questions_are_not_asked() -> None:
         "skipped_slots": ["pain_duration", "onset_cause"],
     }
     events, _ = run(make_tracker("6", requested="pain_level", slots=slots))
-    assert events[-1] == SlotSet("requested_slot", "diagnosis")
+    assert SlotSet("requested_slot", "diagnosis") in events
+
+
+# --- clarify urgency ---------------------------------------------------------------
+
+
+def test_an_unsure_danger_sign_asks_one_yes_no_question() -> None:
+    events, dispatcher = run(
+        make_tracker("terrible pain in my heart", requested="chief_complaint", slots=CONSENTED)
+    )
+    values = {e["name"]: e["value"] for e in events}
+    assert values["chief_complaint"] == "terrible pain in my heart"
+    assert values["urgency_pending"]["flag"] == "chest_pain"
+    assert values["requested_slot"] == "urgency_check"
+    question, buttons = messages.question("urgency_check")
+    assert dispatcher.messages[-1]["text"] == question
+    assert [b["payload"] for b in buttons] == ["/affirm", "/deny"]
+
+
+PENDING = {"flag": "chest_pain", "otherwise": "heart_condition", "evidence": "pain in my heart"}
+
+
+def test_yes_to_the_urgency_question_stops_the_intake() -> None:
+    slots = {**CONSENTED, "chief_complaint": "x", "urgency_pending": PENDING}
+    events, _ = run(
+        make_tracker("/affirm", requested="urgency_check", intent="affirm", slots=slots)
+    )
+    values = {e["name"]: e["value"] for e in events}
+    assert values["triage_level"] == "emergency"
+    assert [f["id"] for f in values["red_flags"]] == ["chest_pain"]
+    assert values["requested_slot"] is None
+
+
+def test_no_to_the_urgency_question_flags_for_review_and_goes_on() -> None:
+    slots = {**answered_before("pain_level"), "urgency_pending": PENDING}
+    events, _ = run(
+        make_tracker("no, it's not an emergency", requested="urgency_check", slots=slots)
+    )
+    values = {e["name"]: e["value"] for e in events}
+    assert values["triage_level"] == "physician_clearance"
+    assert [f["id"] for f in values["red_flags"]] == ["heart_condition"]
+    assert values["urgency_pending"] is None
+    assert values["requested_slot"] == "pain_level"
+
+
+def test_no_clear_answer_to_the_urgency_question_twice_is_the_cautious_yes() -> None:
+    slots = {
+        **CONSENTED,
+        "chief_complaint": "x",
+        "urgency_pending": PENDING,
+        "ask_streak": streak("urgency_check", 2),
+    }
+    events, _ = run(make_tracker("dunno", requested="urgency_check", slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["triage_level"] == "emergency"
+    assert values["requested_slot"] is None

@@ -1,0 +1,62 @@
+"""Clarify urgency end to end: one yes/no question when the screen is not sure.
+
+"terrible pain in my heart" may be an emergency or an old complaint. The bot
+asks once, with buttons; yes stops the intake with "seek care now", no keeps
+the answer, flags it for a doctor's review and carries on. Neither path asks
+the same question again.
+"""
+
+from __future__ import annotations
+
+from actions.intake import messages
+from tests.e2e.conftest import Patient
+
+URGENCY_QUESTION = messages.question("urgency_check")[0]
+
+
+def _to_the_complaint(patient: Patient) -> None:
+    patient.say("hello")
+    patient.say("yes")
+    patient.say("Ngozi Adeyemi-Okafor")
+    patient.say("fifty two")
+    patient.say("ngozi@example.com")
+
+
+def test_yes_to_the_urgency_question_is_an_emergency_stop(patient: Patient) -> None:
+    _to_the_complaint(patient)
+    replies = patient.say("terrible pain in my heart")
+    assert replies[-1]["text"] == URGENCY_QUESTION, patient.history()
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
+    assert patient.slot("chief_complaint") == "terrible pain in my heart"
+    said = patient.says("/affirm")
+    assert "get medical help now" in said, patient.history()
+    assert patient.slot("intake_status") == "emergency"
+    assert [f["id"] for f in patient.slot("red_flags")] == ["chest_pain"]
+
+
+def test_no_to_the_urgency_question_flags_for_review_and_carries_on(patient: Patient) -> None:
+    _to_the_complaint(patient)
+    assert patient.say("terrible pain in my heart")[-1]["text"] == URGENCY_QUESTION
+    said = patient.says("no, it's not an emergency")
+    assert messages.question("pain_level")[0] in said, patient.history()
+    assert patient.slot("triage_level") == "physician_clearance"
+    assert "heart_condition" in [f["id"] for f in patient.slot("red_flags")]
+    assert patient.slot("intake_status") is None
+
+
+def test_a_clear_emergency_in_everyday_words_stops_without_asking(patient: Patient) -> None:
+    _to_the_complaint(patient)
+    said = patient.says("crushing pressure behind my breastbone going into my jaw, sweating")
+    assert URGENCY_QUESTION not in said
+    assert "get medical help now" in said, patient.history()
+    assert patient.slot("intake_status") == "emergency"
+
+
+def test_an_unclear_reply_twice_takes_the_cautious_reading(patient: Patient) -> None:
+    _to_the_complaint(patient)
+    patient.say("terrible pain in my heart")
+    again = patient.say("hmm")
+    assert again[-1]["text"] == messages.question_again("urgency_check")[0], patient.history()
+    said = patient.says("hmm")
+    assert "get medical help now" in said, patient.history()
+    assert patient.slot("intake_status") == "emergency"
