@@ -31,23 +31,12 @@ from actions.conversation_state import (
 )
 from actions.intake import answers, corrections, flow, messages, parsing
 from actions.intake.reading import Reading, read_message
+from actions.questions import side_fill_slots
 
 # Slots a free message may fill on the side ("I'm Maria, 42, ..."): the ones with
-# precise patterns. History and medicines are only taken when asked for.
-_SIDE_FILLS = frozenset(
-    {
-        "patient_name",
-        "age",
-        "contact",
-        "chief_complaint",
-        "body_regions",
-        "symptoms",
-        "pain_level",
-        "pain_duration",
-        "duration_days",
-        "chronicity",
-    }
-)
+# precise patterns (the registry's ``side_fill``). History and medicines are only
+# taken when asked for.
+_SIDE_FILLS = side_fill_slots()
 #: Below this confidence the FAQ answer the NLU picked is not trusted.
 FAQ_CONFIDENCE = 0.5
 #: Intents that a rule answers when the message is not an answer to a typed question.

@@ -19,22 +19,11 @@ from actions.clinical.scoring import Profile, Scorer
 from actions.clinical.text import DOC_CHARS, chunks, clean
 from actions.clinical.triage import FlagHit, Triage
 from actions.clinical.urgency import Unsure
+from actions.questions import QUESTIONS, clinical_text_slots
 
-#: Answers that carry no clinical text (never scanned for red flags).
-_NON_CLINICAL = frozenset(
-    {
-        "consent",
-        "patient_name",
-        "age",
-        "contact",
-        "pain_level",
-        "physician_referral",
-        "referring_physician",
-        "pressure_preference",
-        "insurance",
-        "summary_confirmed",
-    }
-)
+#: Answers that carry no clinical text (never scanned for red flags): every question
+#: the registry does not mark ``clinical_text``.
+_NON_CLINICAL = frozenset(q.slot for q in QUESTIONS) - clinical_text_slots()
 _PRESSURES = ("light", "medium", "firm")
 _NONE_STRIP = re.compile(r"[\s.!,]+$")
 

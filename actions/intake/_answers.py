@@ -86,6 +86,12 @@ _YES_ALONE = frozenset(
         "brill",
         "brilliant",
         "ace",
+        "bet",
+        "say less",
+        "yh",
+        "ye",
+        "sure thing",
+        "deal",
     }
 )
 

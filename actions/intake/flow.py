@@ -9,60 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-# The contract's order (intake-contract.md, section 1).
-FORM_SLOTS: tuple[str, ...] = (
-    "consent",
-    "patient_name",
-    "age",
-    "contact",
-    "chief_complaint",
-    "pain_level",
-    "pain_duration",
-    "onset_cause",
-    "diagnosis",
-    "physician_referral",
-    "referring_physician",
-    "medical_history",
-    "medications",
-    "goals",
-    "pressure_preference",
-    "insurance",
-    "summary_confirmed",
-)
+from actions.questions import QUESTIONS
+
+# The contract's order, the required questions and their plain names all come from
+# the one question registry (``actions/questions.py``).
+FORM_SLOTS: tuple[str, ...] = tuple(q.slot for q in QUESTIONS)
 
 # Needed to book safely: these can't be skipped.
-REQUIRED_SLOTS: frozenset[str] = frozenset(
-    {
-        "consent",
-        "patient_name",
-        "age",
-        "contact",
-        "chief_complaint",
-        "pain_level",
-        "medical_history",
-        "medications",
-        "summary_confirmed",
-    }
-)
+REQUIRED_SLOTS: frozenset[str] = frozenset(q.slot for q in QUESTIONS if q.required)
 
 # Plain names for the questions, used when listing and correcting.
-SLOT_LABELS: dict[str, str] = {
-    "patient_name": "Name",
-    "age": "Age",
-    "contact": "Contact",
-    "chief_complaint": "Main problem",
-    "pain_level": "Pain level",
-    "pain_duration": "How long",
-    "onset_cause": "What started it",
-    "diagnosis": "Doctor's diagnosis",
-    "physician_referral": "Referral",
-    "referring_physician": "Referring doctor",
-    "medical_history": "Health conditions",
-    "medications": "Medicines",
-    "goals": "Goals",
-    "pressure_preference": "Pressure",
-    "insurance": "Insurance",
-}
+SLOT_LABELS: dict[str, str] = {q.slot: q.label for q in QUESTIONS if q.label}
 
 # Intents that are not answers: the form rejects the message and a rule replies.
 INTERRUPTION_INTENTS: frozenset[str] = frozenset(

@@ -128,9 +128,7 @@ def test_optional_question_can_be_skipped(patient: Patient) -> None:
 def test_talk_to_a_person_marks_the_conversation(patient: Patient) -> None:
     start(patient)
     reply = patient.says("I want to talk to a real person")
-    assert "member of our team" in reply and asks_again("patient_name") in reply, (
-        patient.history()
-    )
+    assert "member of our team" in reply and asks_again("patient_name") in reply, patient.history()
     assert patient.slot("handoff_requested") is True
 
 
@@ -148,9 +146,7 @@ def test_gibberish_twice_offers_buttons_then_moves_on(patient: Patient) -> None:
     assert first[-1]["text"] == asks_again("patient_name"), patient.history()
     assert first[-1].get("buttons"), patient.history()
     second = patient.says("zzxqwv kjhgf")
-    assert messages.text("moved_on.noted") in second and asks("age") in second, (
-        patient.history()
-    )
+    assert messages.text("moved_on.noted") in second and asks("age") in second, patient.history()
     assert patient.slot("unclear_answers") == {"patient_name": "zzxqwv kjhgf"}
 
 

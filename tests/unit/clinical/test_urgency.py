@@ -1,0 +1,123 @@
+"""The compositional danger screen (``urgency.yml``) through ``clinical.screen``.
+
+The cases are the everyday phrasings that the phrase list missed (issue 9) and the
+non-dangers a careless screen flags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actions.clinical import analyze, screen
+from actions.clinical.loader import DEFAULT_DIRECTORY, CatalogueError, load_catalogue
+
+
+def flags(text: str) -> set[str]:
+    return {f["id"] for f in screen(text)["red_flags"]}
+
+
+def asks(text: str) -> set[str]:
+    return {a["flag"] for a in screen(text)["ask_if_now"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("crushing pressure behind my breastbone spreading to my jaw, I'm sweating", "chest_pain"),
+        (
+            "like being hit on the back of the head with a bat, never had a headache like it, "
+            "light hurts my eyes",
+            "worst_headache",
+        ),
+        ("I can hardly breathe", "shortness_of_breath"),
+        (
+            "head is pounding, running a high temp and i cant bend my chin down to my chest",
+            "worst_headache",
+        ),
+        ("came off my bike this morning, wrist looks the wrong shape", "major_trauma"),
+        (
+            "since Sunday I've gone numb round me backside and I wet meself without knowing",
+            "cauda_equina",
+        ),
+        ("everybody would be better off if I just disappeared", "self_harm"),
+        ("my mum's face is drooping on one side since this morning", "stroke_signs"),
+    ],
+)
+def test_emergencies_in_everyday_words_stop_at_once(text: str, flag: str) -> None:
+    result = screen(text)
+    assert result["triage_level"] == "emergency"
+    assert flag in flags(text)
+    assert result["ask_if_now"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("numbness creeping up my leg and the leg is getting weaker", "progressive_neuro_deficit"),
+        ("had my gallbladder removed two weeks ago", "recent_surgery"),
+        ("blood pressure 190/110, never treated", "heart_condition"),
+        ("my bp was 200 over 120 last week", "heart_condition"),
+        ("my left calf. since the flight it's been swollen and hot to touch", "blood_clot"),
+    ],
+)
+def test_clearance_signs_are_raised(text: str, flag: str) -> None:
+    assert flag in flags(text)
+    assert screen(text)["triage_level"] == "physician_clearance"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("terrible pain in my heart", "chest_pain"),
+        ("chest gets tight when i walk up the stairs", "chest_pain"),
+        ("one side of my face has dropped and my words come out wrong", "stroke_signs"),
+    ],
+)
+def test_unsure_signs_are_asked_about_not_guessed(text: str, flag: str) -> None:
+    assert flag in asks(text)
+    assert screen(text)["triage_level"] != "emergency"
+
+
+def test_with_nobody_to_ask_an_unsure_sign_is_never_routine() -> None:
+    assert analyze("terrible pain in my heart")["triage_level"] == "physician_clearance"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mother had cancer and my dad had a heart attack",
+        "chest muscles sore after bench press",
+        "no chest pain, no shortness of breath",
+        "my heart's not in my job",
+        "stiff swollen knee",
+        "pins and needles in my foot",
+        "face feels numb after the dentist",
+        "my bum goes a bit numb on long rides but it's fine the second i get off the saddle",
+        "had covid in 2022 and was a bit breathless for a few weeks after",
+        "blood pressure 128/82 on tablets",
+        "same old tension headache every afternoon from the screen, nothing sudden",
+        "I sprained my ankle, it's swollen and warm",
+    ],
+)
+def test_non_dangers_raise_no_urgent_flag(text: str) -> None:
+    result = screen(text)
+    assert result["triage_level"] not in ("emergency", "physician_clearance"), result
+    assert result["ask_if_now"] == []
+
+
+def test_a_son_typing_for_his_mother_is_not_family_history() -> None:
+    assert "stroke_signs" in flags("my mums face dropped on one side just now")
+
+
+def test_an_urgency_rule_naming_an_unknown_flag_is_a_clear_load_error(tmp_path: Path) -> None:
+    for source in DEFAULT_DIRECTORY.glob("*.yml"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    urgency = tmp_path / "urgency.yml"
+    urgency.write_text(
+        urgency.read_text(encoding="utf-8").replace("flag: chest_pain", "flag: chest_pian", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError, match="chest_pian"):
+        load_catalogue(tmp_path)
