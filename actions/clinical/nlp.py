@@ -115,7 +115,7 @@ class Engine:
         self.normaliser = Normaliser(
             misspellings=lex.misspellings,
             determiners=lex.determiners,
-            fuzzy_terms=lex.fuzzy_terms,
+            fuzzy_terms=(*lex.fuzzy_terms, *self._urgency_words()),
             known_words=self._known_words(),
             stem_exceptions=lex.stem_exceptions,
             stem_protected=lex.stem_protected,
@@ -139,6 +139,14 @@ class Engine:
         self.conjunctions = self.norms(["and", ",", "or", "&", "then", "also", "plus"])
 
     # -- building ---------------------------------------------------------------------
+
+    def _urgency_words(self) -> list[str]:
+        """The danger screen's single words, forgiven a one-letter slip ("breth", "numbess")."""
+        urgency = self.catalogue.urgency
+        if urgency is None:
+            return []
+        words = {w for group in urgency.groups.values() for p in group for w in p.lower().split()}
+        return sorted(w for w in words if len(w) >= 6 and w.isalpha())
 
     def _known_words(self) -> set[str]:
         cat = self.catalogue

@@ -371,7 +371,7 @@ def score_sentences(
 
 
 async def run_batches(
-    stack: Stack, batches: list[Path], sentences_file: Path | None
+    stack: Stack, batches: list[Path], sentence_files: list[Path]
 ) -> tuple[list[BatchScore], SentenceScore | None]:
     """Play every batch (and the sentences) against a running stack."""
     limits = httpx.Limits(max_connections=2 * CONCURRENCY + 4)
@@ -384,9 +384,9 @@ async def run_batches(
             print(f"batch {path.name}: {len(scripts)} patients ...", file=sys.stderr, flush=True)
             played = await _bounded([play(client, stack, s) for s in scripts])
             scores.append(score_batch(path.stem, played))
-        if sentences_file is None:
+        if not sentence_files:
             return scores, None
-        sentences = load_sentences(sentences_file)
+        sentences = [s for path in sentence_files for s in load_sentences(path)]
         print(f"sentences: {len(sentences)} ...", file=sys.stderr, flush=True)
         complaint_indexes = [i for i, s in enumerate(sentences) if s.field == "chief_complaint"]
         results = await _bounded(
@@ -457,18 +457,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sentences",
         type=Path,
-        default=None,
-        help=f"single-sentence file (default: {BLIND_DIR / 'sentences.yml'} when no --batch)",
+        action="append",
+        help=f"a single-sentence file (repeatable; default: every sentences*.yml in {BLIND_DIR}"
+        " when no --batch is given)",
     )
     parser.add_argument("--config", type=Path, default=CONFIG, help="Rasa config to train/use")
     parser.add_argument("--json", type=Path, help="also write the results (with failures) here")
     args = parser.parse_args(argv)
     # --sentences alone scores only the sentences (a new set, first seen).
     batches = args.batch or ([] if args.sentences else sorted(BLIND_DIR.glob("batch_*.yml")))
-    sentences = args.sentences
-    if sentences is None and not args.batch and (BLIND_DIR / "sentences.yml").exists():
-        sentences = BLIND_DIR / "sentences.yml"
-    if not batches and sentences is None:
+    sentences: list[Path] = args.sentences or (
+        [] if args.batch else sorted(BLIND_DIR.glob("sentences*.yml"))
+    )
+    if not batches and not sentences:
         parser.error("no patient scripts or sentences to play")
 
     model, _ = ensure_model(args.config)
