@@ -36,7 +36,7 @@ from typing import Any
 import httpx
 
 from actions.clinical.contract import level_rank
-from bot.bench.load import BENCH_DIR, free_port
+from bot.bench.load import BENCH_DIR, bench_stack
 from bot.bench.scripts import (
     OPENING,
     URGENCY_SLOT,
@@ -476,22 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     db = BENCH_DIR / "conversation.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    no_limits = {
-        f"GATEWAY_RATE_{name}_PER_MIN": "0" for name in ("SESSIONS", "CLIENT", "CONVERSATION")
-    }
-    stack = Stack(
-        model=model,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        gateway_port=free_port(),
-        log_dir=BENCH_DIR / "conversation-logs",
-        extra_env={
-            "DATABASE_URL": f"sqlite:///{db}",
-            "GATEWAY_LOG_LEVEL": "warning",
-            "RASA_WORKERS": "1",
-            "REDIS_URL": "",
-            **no_limits,
-        },
+    stack = bench_stack(
+        model, log_dir=BENCH_DIR / "conversation-logs", database_url=f"sqlite:///{db}"
     )
     started = time.perf_counter()
     stack.start()

@@ -54,7 +54,7 @@ from bot.paths import CONFIG, REPO_ROOT
 from bot.stack import Stack, StackConfigError
 from bot.store.engine import make_engine
 
-__all__ = ["STEPS", "LevelResult", "main", "run_level"]
+__all__ = ["STEPS", "LevelResult", "bench_stack", "main", "run_level"]
 
 BENCH_DIR = REPO_ROOT / "var" / "bench"
 REQUEST_TIMEOUT_S = 60.0
@@ -132,6 +132,32 @@ class LevelResult:
     step_p95_ms: dict[str, float] = field(default_factory=dict)
     #: CPU milliseconds per answered message, by process (where the time goes).
     cpu_ms_per_message: dict[str, float] = field(default_factory=dict)
+
+
+def bench_stack(
+    model: Path, *, log_dir: Path, database_url: str, workers: int = 1, redis_url: str = ""
+) -> Stack:
+    """A full stack (action server, Rasa, gateway) on free loopback ports for a benchmark.
+
+    The gateway's rate limits are off: the benchmark is the only client.
+    """
+    no_limits = {
+        f"GATEWAY_RATE_{name}_PER_MIN": "0" for name in ("SESSIONS", "CLIENT", "CONVERSATION")
+    }
+    return Stack(
+        model=model,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        gateway_port=free_port(),
+        log_dir=log_dir,
+        extra_env={
+            "DATABASE_URL": database_url,
+            "GATEWAY_LOG_LEVEL": "warning",
+            "RASA_WORKERS": str(workers),
+            "REDIS_URL": redis_url,
+            **no_limits,
+        },
+    )
 
 
 def free_port() -> int:
@@ -479,22 +505,12 @@ def main(argv: list[str] | None = None) -> int:
     model, _ = ensure_model(args.config)
     database_url, backend = prepare_database(args.database_url or None)
     backend += f", {args.rasa_workers} Rasa worker" + ("s" if args.rasa_workers > 1 else "")
-    no_limits = {
-        f"GATEWAY_RATE_{name}_PER_MIN": "0" for name in ("SESSIONS", "CLIENT", "CONVERSATION")
-    }
-    stack = Stack(
-        model=model,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        gateway_port=free_port(),
+    stack = bench_stack(
+        model,
         log_dir=BENCH_DIR / "load-logs",
-        extra_env={
-            "DATABASE_URL": database_url,
-            "GATEWAY_LOG_LEVEL": "warning",
-            "RASA_WORKERS": str(args.rasa_workers),
-            "REDIS_URL": args.redis_url if args.rasa_workers > 1 else "",
-            **no_limits,
-        },
+        database_url=database_url,
+        workers=args.rasa_workers,
+        redis_url=args.redis_url if args.rasa_workers > 1 else "",
     )
 
     def status(service: str, state: str, detail: str) -> None:
