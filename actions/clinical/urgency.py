@@ -22,7 +22,9 @@ from actions.clinical.nlp import Mention, Parsed
 
 __all__ = ["Unsure", "UrgencyFinding", "blood_pressure_flags", "other_persons_clauses", "screen"]
 
-_BP = re.compile(r"(?<![\d/.])(\d{2,3})\s*(?:/|\\|over|on)\s*(\d{2,3})(?![\d/.])", re.I)
+# Two numbers as a reading ("190/110", "200 over 120"); not part of a date or a decimal,
+# but a full stop after the reading is fine ("... was 192 over 114.").
+_BP = re.compile(r"(?<![\d/])(?<!\d\.)(\d{2,3})\s*(?:/|\\|over|on)\s*(\d{2,3})(?![\d/]|\.\d)", re.I)
 _BP_WORDS = re.compile(r"\b(?:bp|b\.p\.?|blood\s*pressure|pressure|hypertension|tension)\b", re.I)
 
 

@@ -59,6 +59,10 @@ def test_emergencies_in_everyday_words_stop_at_once(text: str, flag: str) -> Non
         ("had my gallbladder removed two weeks ago", "recent_surgery"),
         ("blood pressure 190/110, never treated", "heart_condition"),
         ("my bp was 200 over 120 last week", "heart_condition"),
+        (
+            "the pharmacy machine said my blood pressure was 192 over 114. I feel fine",
+            "heart_condition",
+        ),
         ("my left calf. since the flight it's been swollen and hot to touch", "blood_clot"),
     ],
 )
@@ -97,6 +101,7 @@ def test_with_nobody_to_ask_an_unsure_sign_is_never_routine() -> None:
         "my bum goes a bit numb on long rides but it's fine the second i get off the saddle",
         "had covid in 2022 and was a bit breathless for a few weeks after",
         "blood pressure 128/82 on tablets",
+        "my blood pressure was 18/11/2024 fine",
         "same old tension headache every afternoon from the screen, nothing sudden",
         "I sprained my ankle, it's swollen and warm",
     ],
