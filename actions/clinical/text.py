@@ -19,6 +19,8 @@ SCAN_CHARS: Final = 200_000
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# A lone UTF-16 surrogate cannot be encoded (spaCy's tokenizer raises): replace it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _JOINER = re.compile(r"(?<=[^\W\d_])[-/_](?=[^\W\d_])")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _CACHE_LIMIT: Final = 50_000
@@ -33,6 +35,7 @@ def clean(text: object) -> str:
         text = "" if text is None else str(text)
     if len(text) > SCAN_CHARS * 2:
         text = text[: SCAN_CHARS * 2]
+    text = _SURROGATE.sub("\ufffd", text)
     text = html.unescape(text)
     text = _TAG.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)

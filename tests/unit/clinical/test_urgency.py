@@ -126,3 +126,11 @@ def test_an_urgency_rule_naming_an_unknown_flag_is_a_clear_load_error(tmp_path: 
     )
     with pytest.raises(CatalogueError, match="chest_pian"):
         load_catalogue(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text", [None, 123, "", "\ud800 lone surrogate, chest pain", "x" * 300_000, "😀" * 1000]
+)
+def test_the_screen_answers_any_input(text: object) -> None:
+    result = screen(text)  # type: ignore[arg-type]
+    assert result["triage_level"] in ("emergency", "physician_clearance", "caution", "routine")
