@@ -78,8 +78,15 @@ class StartOver(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Reset all slots; the rule then runs the form, which asks for consent again."""
+        """Reset all slots; the rule then runs the form, which asks for consent again.
+
+        "Start over" typed again at the consent question learns nothing new, so the
+        count of consent asks carries over: no question comes a third time in a row.
+        """
         dispatcher.utter_message(text=messages.text("start_over"))
+        streak = tracker.get_slot("ask_streak")
+        if flow.times_in_a_row(streak, "consent") > 1:
+            return [AllSlotsReset(), SlotSet("ask_streak", streak)]
         return [AllSlotsReset()]
 
 

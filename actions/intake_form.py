@@ -30,7 +30,7 @@ from actions.conversation_state import (
     today,
 )
 from actions.intake import answers, corrections, flow, messages, parsing
-from actions.intake.reading import Reading, read_message
+from actions.intake.reading import RULE_REPLY_INTENTS, Reading, read_message
 from actions.questions import side_fill_slots
 
 # Slots a free message may fill on the side ("I'm Maria, 42, ..."): the ones with
@@ -39,8 +39,6 @@ from actions.questions import side_fill_slots
 _SIDE_FILLS = side_fill_slots()
 #: Below this confidence the FAQ answer the NLU picked is not trusted.
 FAQ_CONFIDENCE = 0.5
-#: Intents that a rule answers when the message is not an answer to a typed question.
-_RULE_INTENTS = frozenset({"greet", "thank", "out_of_scope", "ask_why", "bot_challenge"})
 
 
 class ValidateIntakeForm(Action):
@@ -170,7 +168,7 @@ def _read_answer(
     if message.intent == "faq" and confident:
         _answer_question(reading, tracker, requested, dispatcher)  # "prices" at the age question
         return {}, ""
-    if message.intent in _RULE_INTENTS and confident:
+    if message.intent in RULE_REPLY_INTENTS and confident:
         return None  # "hello", "thanks", "are you a bot?" to a question they don't answer
     problem = found.problem if found is not None else None
     return _reask(requested, problem, slots, dispatcher), reading.answer

@@ -18,12 +18,18 @@ from actions.intake._text import clean
 __all__ = [
     "QUESTION_INTENTS",
     "REQUEST_INTENTS",
+    "RULE_REPLY_INTENTS",
     "Reading",
     "read_message",
 ]
 
 #: Requests that divert the form to a rule (each has one in ``data/rules.yml``).
 REQUEST_INTENTS: Final = frozenset({"start_over", "human_handoff", "ask_skip", "goodbye"})
+#: Intents a rule answers when the message does not answer a typed question
+#: ("hello", "thanks", "are you a bot?" at the age question): the question follows.
+RULE_REPLY_INTENTS: Final = frozenset(
+    {"greet", "thank", "out_of_scope", "ask_why", "bot_challenge"}
+)
 #: Requests the NLU's intent may name on its own (the others need the words).
 _INTENT_ONLY_REQUESTS: Final = frozenset({"human_handoff", "ask_skip"})
 #: Intents of messages that ask something rather than answer.

@@ -43,6 +43,7 @@ from bot.bench.scripts import (
     PatientScript,
     QuestionStreak,
     ScriptedPatient,
+    ScriptError,
     Sentence,
     load_patients,
     load_sentences,
@@ -471,6 +472,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not batches and not sentences:
         parser.error("no patient scripts or sentences to play")
+    try:  # every file is checked before anything starts
+        for path in batches:
+            load_patients(path)
+        for path in sentences:
+            load_sentences(path)
+    except ScriptError as error:
+        parser.error(str(error))
 
     model, _ = ensure_model(args.config)
     db = BENCH_DIR / "conversation.db"

@@ -89,9 +89,17 @@ def _strings(value: Any) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
+def _read(path: Path) -> Any:
+    """A file's YAML, or a :class:`ScriptError` that names the file."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ScriptError(f"{path}: cannot read it ({error.__class__.__name__})") from error
+
+
 def load_patients(path: Path) -> list[PatientScript]:
     """The patient scripts of one batch file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = _read(path)
     patients = data.get("patients") if isinstance(data, Mapping) else None
     if not isinstance(patients, list):
         raise ScriptError(f"{path}: expected a 'patients' list")
@@ -122,7 +130,7 @@ def load_patients(path: Path) -> list[PatientScript]:
 
 def load_sentences(path: Path) -> list[Sentence]:
     """The single-sentence answers of one file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = _read(path)
     entries = data.get("sentences") if isinstance(data, Mapping) else None
     if not isinstance(entries, list):
         raise ScriptError(f"{path}: expected a 'sentences' list")

@@ -196,3 +196,11 @@ def test_out_of_range_age_is_explained(patient: Patient) -> None:
     reply = patient.says("I'm 250")
     assert messages.invalid("age", "out_of_range") in reply, patient.history()
     assert asks_again("age") in reply
+
+
+def test_start_over_again_and_again_never_asks_consent_a_third_time(patient: Patient) -> None:
+    patient.say("hi")
+    patient.say("start over")  # the Patient helper fails on a third ask in a row
+    said = patient.says("start over")
+    assert "haven't kept" in said, patient.history()
+    assert messages.question("consent")[0] in patient.says("start over"), patient.history()

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import messages
 from actions.intake_form import ValidateIntakeForm
+from tests.unit.intake_states import FILLED, answered_before
 
 
 def make_tracker(
@@ -53,34 +54,6 @@ def slot_events(**values: Any) -> list[dict[str, Any]]:
 
 
 CONSENTED = {"consent": True}
-#: A value for every question, to build "answered up to here" states.
-_FILLED: dict[str, Any] = {
-    "consent": True,
-    "patient_name": "Sam Taylor",
-    "age": 40,
-    "contact": "sam@example.com",
-    "chief_complaint": "neck pain",
-    "pain_level": 4,
-    "pain_duration": "2 weeks",
-    "onset_cause": "posture",
-    "diagnosis": "none",
-    "physician_referral": False,
-    "medical_history": "none",
-    "medications": "none",
-    "goals": ["pain_relief"],
-    "pressure_preference": "medium",
-    "insurance": "self_pay",
-}
-
-
-def answered_before(slot: str) -> dict[str, Any]:
-    """Slots with every question before ``slot`` answered (so ``slot`` is next)."""
-    filled: dict[str, Any] = {}
-    for name, value in _FILLED.items():
-        if name == slot:
-            break
-        filled[name] = value
-    return filled
 
 
 def streak(slot: str | None, count: int = 1) -> dict[str, Any] | None:
@@ -286,7 +259,7 @@ def test_two_unclear_consent_answers_keep_nothing() -> None:
 
 def test_an_unconfirmed_read_back_is_sent_as_it_stands_after_two_tries() -> None:
     slots = {
-        **_FILLED,
+        **FILLED,
         "ask_streak": streak("summary_confirmed", 2),
         "correction_pending": True,
     }

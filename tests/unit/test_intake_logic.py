@@ -9,29 +9,9 @@ import pytest
 
 from actions.intake import answers, corrections, flow, readback
 from actions.intake.summary import build_summary
+from tests.unit.intake_states import FILLED
 
 TODAY = datetime.date(2026, 6, 15)
-FILLED: dict[str, Any] = {
-    "consent": True,
-    "patient_name": "Maria Lopez",
-    "age": 42,
-    "contact": "maria@example.com",
-    "chief_complaint": "my lower back aches",
-    "body_regions": [{"region": "lower_back", "side": None}],
-    "symptoms": ["ache"],
-    "pain_level": 6,
-    "pain_duration": "3 weeks",
-    "duration_days": 21,
-    "chronicity": "acute",
-    "onset_cause": "posture",
-    "diagnosis": "none",
-    "physician_referral": False,
-    "medical_history": "none",
-    "medications": "none",
-    "goals": ["pain_relief"],
-    "pressure_preference": "medium",
-    "insurance": "self_pay",
-}
 
 
 def test_next_question_follows_the_contract_order() -> None:
