@@ -24,6 +24,8 @@ def ask_for(
     ``times`` is how many times in a row it is asked now: the second time the
     question comes put another way, with an example and buttons.
     """
+    if slot == flow.URGENCY_SLOT:
+        slot = flow.urgency_question(slots)
     if times >= 2 and not (slot == "summary_confirmed" and slots.get("correction_pending")):
         text, buttons = messages.question_again(slot)
         dispatcher.utter_message(text=text, buttons=buttons)

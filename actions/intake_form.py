@@ -115,10 +115,12 @@ def _read_urgency_reply(
 def _resolve_urgency(
     pending: dict[str, Any], *, now: bool, slots: dict[str, Any]
 ) -> dict[str, Any]:
-    """Yes: the emergency stop. No: the review flag, and the intake goes on."""
-    flag_id = str(pending.get("flag" if now else "otherwise") or "heart_condition")
-    flag = clinical.red_flag(flag_id, str(pending.get("evidence") or ""))
+    """Yes: the emergency stop. No: the review flag (if the sign has one), and the intake goes on."""
     updates: dict[str, Any] = {"urgency_pending": None, "urgency_check": now}
+    flag_id = pending.get("flag") if now else pending.get("otherwise", "heart_condition")
+    if not flag_id and not now:
+        return updates  # e.g. "no" to the safety question: nothing to flag
+    flag = clinical.red_flag(str(flag_id or "heart_condition"), str(pending.get("evidence") or ""))
     if now:
         flags = flow.merge_red_flags(slots.get("red_flags") or [], [flag])
         updates.update({"red_flags": flags, "triage_level": "emergency"})

@@ -121,7 +121,11 @@ def _flags_everywhere(
     )
     if not ask:
         raised = {h.id for h in hits}
-        hits.extend(p.triage.hit(u.otherwise, u.evidence) for u in unsure if u.flag not in raised)
+        hits.extend(
+            p.triage.hit(u.otherwise, u.evidence)
+            for u in unsure
+            if u.flag not in raised and u.otherwise is not None
+        )
         unsure = []
     return first, hits, unsure
 
@@ -137,8 +141,10 @@ def screen(text: str, *, today: datetime.date | None = None) -> dict[str, Any]:
 
     ``red_flags`` are raised now (``triage_level`` is their most urgent level);
     ``ask_if_now`` lists signs that are an emergency only if happening now, each
-    ``{"flag", "otherwise", "evidence"}``: the form asks the patient, yes raises
-    ``flag``, no raises ``otherwise`` for a doctor's review.
+    ``{"flag", "otherwise", "evidence", "question"}``: the form asks the patient
+    (``question`` "now": is it happening right now?; "safety": thoughts of harming
+    yourself?), yes raises ``flag``, no raises ``otherwise`` (when not None) for a
+    doctor's review. A safety question comes first.
     """
     p = parts()
     day = today or datetime.date.today()
@@ -150,11 +156,17 @@ def screen(text: str, *, today: datetime.date | None = None) -> dict[str, Any]:
     raised = {f["id"] for f in flags}
     asks = list(
         {
-            u.flag: {"flag": u.flag, "otherwise": u.otherwise, "evidence": u.evidence}
+            u.flag: {
+                "flag": u.flag,
+                "otherwise": u.otherwise,
+                "evidence": u.evidence,
+                "question": u.question,
+            }
             for u in reversed(unsure)
             if u.flag not in raised
         }.values()
     )[::-1]
+    asks.sort(key=lambda ask: ask["question"] != "safety")
     return {
         "red_flags": flags,
         "triage_level": level,

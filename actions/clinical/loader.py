@@ -227,7 +227,7 @@ def _check_urgency(cat: Catalogue) -> None:
         return
     path = cat.directory / "urgency.yml"
     named = [(r.id, r.flag) for r in cat.urgency.rules] + [
-        (r.id, r.otherwise) for r in cat.urgency.rules
+        (r.id, r.otherwise) for r in cat.urgency.rules if r.otherwise is not None
     ]
     named.append(("blood_pressure", cat.urgency.blood_pressure.flag))
     for rule, flag in named:

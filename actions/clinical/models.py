@@ -289,6 +289,7 @@ class Lexicon(_Model):
     fuzzy_terms: tuple[str, ...]
     stem_exceptions: dict[str, str]
     stem_protected: tuple[str, ...]
+    lemma_protected: tuple[str, ...] = ()
     negation: NegationRules
     clause_terminators: tuple[Phrase, ...]
     clause_starters: tuple[str, ...]
@@ -332,10 +333,13 @@ class UrgencyRule(_Model):
     """One compositional danger rule of ``urgency.yml`` (see the file's header)."""
 
     id: Identifier
-    all_of: tuple[Identifier, ...] = Field(min_length=2)
+    all_of: tuple[Identifier, ...] = Field(min_length=1)
     flag: Identifier
     unsure: Literal["ask", "raise", "nothing"]
-    otherwise: Identifier
+    #: Raised on "no" (or when nobody can be asked); None raises nothing.
+    otherwise: Identifier | None = None
+    #: The yes/no question put to the patient: "is this happening now?" or the safety one.
+    question: Literal["now", "safety"] = "now"
     unless: tuple[Phrase, ...] = ()
     #: Where all the parts must appear: one sentence (default) or anywhere in the answer.
     within: Literal["sentence", "message"] = "sentence"
@@ -362,6 +366,9 @@ class UrgencyRules(_Model):
 
     groups: dict[Identifier, tuple[Phrase, ...]]
     urgent_if: tuple[Phrase, ...]
+    #: Episodes, not acuity ("every now and then", "whenever I get a cold"): an
+    #: ``urgent_if`` word inside one of these does not count.
+    not_now: tuple[Phrase, ...] = ()
     rules: tuple[UrgencyRule, ...]
     blood_pressure: BloodPressureLimits
     other_person: OtherPerson

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import spacy
 from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -119,6 +120,9 @@ class Engine:
             known_words=self._known_words(),
             stem_exceptions=lex.stem_exceptions,
             stem_protected=lex.stem_protected,
+            lemma_of=english_lemmas(),
+            lemma_protected=lex.lemma_protected,
+            dictionary=english_words(),
         )
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self._keys: dict[int, Key] = {}
@@ -225,6 +229,7 @@ class Engine:
         for group, phrases in urgency.groups.items():
             self._add("urgency_group", group, phrases)
         self._add("urgency_now", "now", urgency.urgent_if)
+        self._add("urgency_not_now", "not_now", urgency.not_now)
         for rule in urgency.rules:
             self._add("urgency_unless", rule.id, rule.unless)
         self._add("urgency_relative", "relative", urgency.other_person.relatives)
@@ -286,6 +291,30 @@ class Engine:
                 sentence += 1
                 clause += 1
         return sentence_of, clause_of
+
+
+@functools.cache
+def english_lemmas() -> Callable[[str], str | None]:
+    """spaCy's English lemma lookup (``spacy-lookups-data``, on disk): word -> lemma or None."""
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+    def lemma_of(word: str) -> str | None:
+        found = table.get(word)
+        return found if isinstance(found, str) else None
+
+    return lemma_of
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The English base words of spaCy's lemma index (``spacy-lookups-data``, on disk)."""
+    index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
+    words: set[str] = set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        found = index.get(pos)
+        if isinstance(found, list):
+            words.update(w for w in found if isinstance(w, str) and "_" not in w)
+    return frozenset(words)
 
 
 @functools.cache

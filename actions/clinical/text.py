@@ -9,8 +9,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Final
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 #: One spaCy doc covers at most this many characters (all findings come from it).
 DOC_CHARS: Final = 20_000
@@ -74,32 +77,30 @@ def chunks(
     return pieces
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+def allowed_edits(word: str) -> int:
+    """How many typing slips a word of this length may carry and still be recognised.
+
+    Short words are left alone ("pain" one edit from "paid", "rain"); from six letters
+    one slip is forgiven ("breth", "numbess"), from nine letters two ("palpatations").
+    """
+    if len(word) < 6:
+        return 0
+    return 1 if len(word) < 9 else 2
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    """Damerau-Levenshtein distance <= 1 (one insert, delete, substitute or swap)."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+def _regular_inflection(word: str, lemma: str) -> bool:
+    """True when ``word`` is ``lemma`` plus a regular ending ("mornings", "tingled")."""
+    base = lemma[:-1] if len(lemma) > 3 else lemma
+    return word.startswith(base) and len(word) - len(lemma) <= 3
 
 
 class Normaliser:
-    """Folds one lower-case word to its normal form (spelling, determiner, inflection)."""
+    """Folds one lower-case word to its normal form (spelling, lemma, determiner, inflection).
+
+    Typo tolerance uses rapidfuzz's Damerau-Levenshtein distance against the clinical
+    words; irregular forms ("felt", "fell", "swollen", "crept") fold to spaCy's English
+    lemma lookup table (``spacy-lookups-data``, read from disk, never downloaded).
+    """
 
     def __init__(
         self,
@@ -110,29 +111,57 @@ class Normaliser:
         known_words: Iterable[str],
         stem_exceptions: Mapping[str, str],
         stem_protected: Iterable[str],
+        lemma_of: Callable[[str], str | None] | None = None,
+        lemma_protected: Iterable[str] = (),
+        dictionary: Collection[str] = frozenset(),
     ) -> None:
         self._misspellings = dict(misspellings)
         self._determiners = frozenset(determiners)
         self._exceptions = dict(stem_exceptions)
         self._protected = frozenset(stem_protected)
         self._known = frozenset(known_words) | frozenset(self._misspellings)
-        self._fuzzy: dict[str, list[str]] = {}
-        for term in fuzzy_terms:
-            for key in {term, *_deletes(term)}:
-                self._fuzzy.setdefault(key, []).append(term)
+        self._fuzzy = sorted(set(fuzzy_terms))
+        self._lemma_of = lemma_of
+        self._lemma_protected = frozenset(lemma_protected)
+        self._dictionary = dictionary
         self._cache: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
-        """``word`` with a known misspelling or a one-edit slip of a clinical word fixed."""
+        """``word`` with a known misspelling or a typing slip of a clinical word fixed."""
         if word in self._misspellings:
             return self._misspellings[word]
-        if len(word) < 6 or word in self._known or not word.isalpha():
+        edits = allowed_edits(word)
+        if not edits or word in self._known or not word.isalpha():
             return word
-        candidates: set[str] = set()
-        for key in {word, *_deletes(word)}:
-            candidates.update(self._fuzzy.get(key, ()))
-        matches = sorted(term for term in candidates if _within_one_edit(word, term))
-        return matches[0] if matches else word
+        found = process.extract(
+            word,
+            self._fuzzy,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=edits,
+            limit=None,
+        )
+        # Fewest edits first; ties in alphabetical order, so the result never varies.
+        matches = sorted((distance, term) for term, distance, _ in found)
+        return matches[0][1] if matches else word
+
+    def is_english(self, word: str) -> bool:
+        """True when ``word`` is in the English dictionary, as a base or an inflected form."""
+        return word in self._dictionary or (
+            self._lemma_of is not None and self._lemma_of(word) is not None
+        )
+
+    def lemma(self, word: str) -> str:
+        """The dictionary form of an irregular word ("felt" -> "feel"), else ``word``.
+
+        Words whose lemma would merge two meanings the screen keeps apart ("worst" and
+        "wrong", "left" and "leave", "wound" and "wind") are listed in the lexicon.
+        """
+        if self._lemma_of is None or word in self._lemma_protected:
+            return word
+        lemma = self._lemma_of(word)
+        if not lemma or _regular_inflection(word, lemma):
+            return word  # the stemmer folds regular forms ("mornings", "tingling") itself
+        return lemma
 
     def stem(self, word: str) -> str:
         """A crude, consistent stem: "aches", "aching", "ached" -> "ach"."""
@@ -159,7 +188,13 @@ class Normaliser:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        fixed = self.correct(word)
+        if word in self._misspellings:
+            fixed = self._misspellings[word]
+        elif self.is_english(word):
+            fixed = word  # "ladder" is not a slip of "bladder", nor "puffier" of "puffer"
+        else:
+            fixed = self.correct(word)
+        fixed = self.lemma(fixed)
         result = "my" if fixed in self._determiners else self.stem(fixed)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()

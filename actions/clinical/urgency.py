@@ -41,13 +41,16 @@ class UrgencyFinding:
 class Unsure:
     """A sign that is urgent only if it is happening now: ask the patient.
 
-    ``flag`` is raised on "yes", ``otherwise`` (for a doctor's review) on "no".
+    ``flag`` is raised on "yes", ``otherwise`` (for a doctor's review; None: nothing)
+    on "no". ``question`` names the question: "now" (is this happening right now?) or
+    "safety" (are you having thoughts of harming yourself?).
     """
 
     flag: str
-    otherwise: str
+    otherwise: str | None
     evidence: str
     rule: str
+    question: str = "now"
 
 
 def other_persons_clauses(parsed: Parsed) -> dict[int, int]:
@@ -88,10 +91,12 @@ def screen(parsed: Parsed, catalogue: Catalogue) -> tuple[list[UrgencyFinding], 
     for mention in parsed.of("urgency_group"):
         groups.setdefault(mention.ident, []).append(mention)
     others = other_persons_clauses(parsed)
+    episodes = [(m.start, m.end) for m in parsed.of("urgency_not_now")]
     now_sentences = {
         parsed.sentence_of[m.start]
         for m in parsed.of("urgency_now")
         if not is_negated(parsed, m.start, m.end, catalogue=catalogue)
+        and not any(lo <= m.start and m.end <= hi for lo, hi in episodes)
     }
     raised: list[UrgencyFinding] = []
     unsure: list[Unsure] = []
@@ -129,9 +134,12 @@ def screen(parsed: Parsed, catalogue: Catalogue) -> tuple[list[UrgencyFinding], 
             urgent_now = bool(now_sentences) if whole else sentence in now_sentences
             if urgent_now or rule.unsure == "raise":
                 flag = rule.flag if urgent_now else rule.otherwise
-                raised.append(UrgencyFinding(flag, evidence, rule.id))
+                if flag is not None:
+                    raised.append(UrgencyFinding(flag, evidence, rule.id))
             elif rule.unsure == "ask":
-                unsure.append(Unsure(rule.flag, rule.otherwise, evidence, rule.id))
+                unsure.append(
+                    Unsure(rule.flag, rule.otherwise, evidence, rule.id, rule.question)
+                )
             break
     return raised, unsure
 

@@ -57,6 +57,18 @@ def required_questions() -> list[str]:
 
 #: The clarifying yes/no question asked when a message may describe something urgent.
 URGENCY_SLOT = "urgency_check"
+#: The urgency question put when the pending sign is about the patient's safety.
+SAFETY_QUESTION = "urgency_check_safety"
+
+
+def urgency_question(slots: Mapping[str, Any]) -> str:
+    """Which yes/no question the urgency check puts: "happening now?" or the safety one."""
+    pending = slots.get("urgency_pending")
+    if isinstance(pending, Mapping) and pending.get("question") == "safety":
+        return SAFETY_QUESTION
+    return URGENCY_SLOT
+
+
 #: No question is asked more than this many times in a row (the no-dead-ends rule).
 MAX_ASKS_IN_A_ROW = 2
 

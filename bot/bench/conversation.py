@@ -293,7 +293,11 @@ def screen_sentence(sentence: Sentence) -> tuple[str, bool]:
         return level, False
     if sentence.min_triage == "emergency":
         return "emergency", True
-    return clinical.most_urgent([level, "physician_clearance"]), True
+    # "No": the first question's review flag, if the sign has one, is raised.
+    otherwise = result["ask_if_now"][0]["otherwise"]
+    if not otherwise:
+        return level, True
+    return clinical.most_urgent([level, clinical.red_flag(otherwise, "")["level"]]), True
 
 
 @dataclass
