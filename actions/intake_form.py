@@ -115,7 +115,7 @@ def _read_urgency_reply(
 def _resolve_urgency(
     pending: dict[str, Any], *, now: bool, slots: dict[str, Any]
 ) -> dict[str, Any]:
-    """Yes: the emergency stop. No: the review flag (if the sign has one), and the intake goes on."""
+    """Yes: the emergency stop. No: the review flag (if the sign has one); the intake goes on."""
     updates: dict[str, Any] = {"urgency_pending": None, "urgency_check": now}
     flag_id = pending.get("flag") if now else pending.get("otherwise", "heart_condition")
     if not flag_id and not now:

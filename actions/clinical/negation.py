@@ -2,7 +2,8 @@
 
 A negation cue reaches forward to the end of its clause (a comma plus a new subject,
 "but", "although", a full stop...) and at most a few tokens; "ruled out" reaches
-backwards. Cues inside a pseudo-negation ("not sure", "no better") or inside the
+backwards. Cues that share a word with a pseudo-negation ("not sure", "no better",
+"gone numb") or lie inside the
 mention itself ("can't catch my breath") do not count.
 """
 
@@ -16,6 +17,10 @@ from actions.clinical.nlp import Mention, Parsed
 
 def _inside(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
     return any(lo <= mention.start and mention.end <= hi for lo, hi in spans)
+
+
+def _overlaps(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(mention.start < hi and lo < mention.end for lo, hi in spans)
 
 
 def is_negated(
@@ -38,7 +43,10 @@ def is_negated(
     cues = parsed.of("neg")
     if not cues:
         return False
-    skip = [*parsed.pseudo_spans, *ignore]
+    # A cue that shares a word with a pseudo-negation is part of it ("the pain's gone"
+    # negates, "my backside's gone numb" does not).
+    skip = [*ignore]
+    cues = [c for c in cues if not _overlaps(c, parsed.pseudo_spans)]
     verb_ends = {m.end for m in cues if m.ident == "verb"}
     for cue in cues:
         if cue.ident == "post":

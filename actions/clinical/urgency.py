@@ -25,7 +25,10 @@ __all__ = ["Unsure", "UrgencyFinding", "blood_pressure_flags", "other_persons_cl
 # Two numbers as a reading ("190/110", "200 over 120"); not part of a date or a decimal,
 # but a full stop after the reading is fine ("... was 192 over 114.").
 _BP = re.compile(r"(?<![\d/])(?<!\d\.)(\d{2,3})\s*(?:/|\\|over|on)\s*(\d{2,3})(?![\d/]|\.\d)", re.I)
-_BP_WORDS = re.compile(r"\b(?:bp|b\.p\.?|blood\s*pressure|pressure|hypertension|tension)\b", re.I)
+_BP_WORDS = re.compile(
+    r"\b(?:bp|b\.p\.?|blood\s*pressure|pressure|hypertension|tension|monitor|readings?|systolic)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,7 @@ def screen(parsed: Parsed, catalogue: Catalogue) -> tuple[list[UrgencyFinding], 
                 if flag is not None:
                     raised.append(UrgencyFinding(flag, evidence, rule.id))
             elif rule.unsure == "ask":
-                unsure.append(
-                    Unsure(rule.flag, rule.otherwise, evidence, rule.id, rule.question)
-                )
+                unsure.append(Unsure(rule.flag, rule.otherwise, evidence, rule.id, rule.question))
             break
     return raised, unsure
 
