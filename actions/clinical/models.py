@@ -270,6 +270,9 @@ class NegationRules(_Model):
     post: tuple[Phrase, ...]
     post_window: int = Field(gt=0, le=40)
     pseudo: tuple[Phrase, ...]
+    #: A checklist answered "no": "shortness of breath? no." negates the mention
+    #: before the question mark.
+    answered_no: tuple[str, ...] = ()
 
 
 class SideWords(_Model):
@@ -341,6 +344,9 @@ class UrgencyRule(_Model):
     #: The yes/no question put to the patient: "is this happening now?" or the safety one.
     question: Literal["now", "safety"] = "now"
     unless: tuple[Phrase, ...] = ()
+    #: Words of acuity (now, suddenly...) ``raise`` the flag at once, or only ``ask``
+    #: (the safety nets, whose words are too broad to stop an intake on).
+    acuity: Literal["raise", "ask"] = "raise"
     #: Where all the parts must appear: one sentence (default) or anywhere in the answer.
     within: Literal["sentence", "message"] = "sentence"
 

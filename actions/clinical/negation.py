@@ -23,6 +23,17 @@ def _overlaps(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
     return any(mention.start < hi and lo < mention.end for lo, hi in spans)
 
 
+def _answered_no(parsed: Parsed, end: int, words: Iterable[str]) -> bool:
+    """ "shortness of breath? no." - the mention is a question its writer answered no."""
+    doc = parsed.doc
+    if end >= len(doc) or doc[end].text not in ("?", "?:"):
+        return False
+    after = end + 1
+    while after < len(doc) and (doc[after].is_space or doc[after].text in (":", "-")):
+        after += 1
+    return after < len(doc) and doc[after].lower_ in set(words)
+
+
 def is_negated(
     parsed: Parsed,
     start: int,
@@ -39,6 +50,8 @@ def is_negated(
     if start >= len(parsed.doc):
         return False
     rules = catalogue.lexicon.negation
+    if _answered_no(parsed, end, rules.answered_no):
+        return True
     clause = parsed.clause_of[start]
     cues = parsed.of("neg")
     if not cues:

@@ -81,7 +81,7 @@ def allowed_edits(word: str) -> int:
     """How many typing slips a word of this length may carry and still be recognised.
 
     Short words are left alone ("pain" one edit from "paid", "rain"); from six letters
-    one slip is forgiven ("breth", "numbess"), from nine letters two ("palpatations").
+    one slip is forgiven ("breathign", "numbess"), from nine letters two ("palpatations").
     """
     if len(word) < 6:
         return 0

@@ -315,6 +315,8 @@ class SentenceScore:
     cardio_respiratory: int
     cardio_respiratory_routine: int
     urgency_asked: int  # the screen was unsure and asked "is this happening right now?"
+    #: The cost of asking: answers without an emergency that still got the question.
+    urgency_asked_non_emergency: int
     misses: list[dict[str, str]]
 
 
@@ -371,6 +373,9 @@ def score_sentences(
         cardio_respiratory=len(cardio),
         cardio_respiratory_routine=sum(levels[i] == "routine" for i in cardio),
         urgency_asked=sum(asked or []),
+        urgency_asked_non_emergency=sum(
+            1 for i, a in enumerate(asked or []) if a and sentences[i].min_triage != "emergency"
+        ),
         misses=misses,
     )
 
@@ -441,7 +446,9 @@ def render(scores: list[BatchScore], sentences: SentenceScore | None) -> str:
             f"- under-triaged (less urgent than the label): {_ratio(t.under_triaged, t.sentences)}",
             f"- cardio-respiratory complaints left routine: "
             f"{_ratio(t.cardio_respiratory_routine, t.cardio_respiratory)}",
-            f'- answers where the screen asked "is this happening right now?": {t.urgency_asked}',
+            f'- answers where the screen asked "is this happening right now?" (or the safety '
+            f"question): {t.urgency_asked}, of which without an emergency: "
+            f"{_ratio(t.urgency_asked_non_emergency, t.non_emergencies)}",
         ]
     return "\n".join(lines)
 

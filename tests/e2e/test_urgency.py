@@ -60,3 +60,26 @@ def test_an_unclear_reply_twice_takes_the_cautious_reading(patient: Patient) -> 
     said = patient.says("hmm")
     assert "get medical help now" in said, patient.history()
     assert patient.slot("intake_status") == "emergency"
+
+
+SAFETY_QUESTION = messages.question("urgency_check_safety")[0]
+
+
+def test_low_mood_gets_the_safety_question_and_yes_gives_crisis_help(patient: Patient) -> None:
+    _to_the_complaint(patient)
+    replies = patient.say("my back aches but honestly i'm tired of everything, no way out")
+    assert replies[-1]["text"] == SAFETY_QUESTION, patient.history()
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
+    said = patient.says("/affirm")
+    assert "988" in said, patient.history()
+    assert patient.slot("intake_status") == "emergency"
+    assert [f["id"] for f in patient.slot("red_flags")] == ["self_harm"]
+
+
+def test_no_to_the_safety_question_raises_nothing_and_carries_on(patient: Patient) -> None:
+    _to_the_complaint(patient)
+    assert patient.say("tired of everything, my back aches")[-1]["text"] == SAFETY_QUESTION
+    said = patient.says("no")
+    assert messages.question("pain_level")[0] in said, patient.history()
+    assert patient.slot("red_flags") in (None, [])
+    assert patient.slot("triage_level") in (None, "routine")

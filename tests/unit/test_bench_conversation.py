@@ -121,4 +121,4 @@ def test_score_sentences() -> None:
     assert (score.emergencies, score.emergencies_caught, score.false_emergencies) == (1, 1, 1)
     assert (score.complaints, score.complaints_taken) == (3, 2)
     assert (score.cardio_respiratory, score.cardio_respiratory_routine) == (2, 1)
-    assert score.urgency_asked == 1
+    assert (score.urgency_asked, score.urgency_asked_non_emergency) == (1, 1)

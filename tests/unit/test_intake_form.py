@@ -489,3 +489,41 @@ def test_no_clear_answer_to_the_urgency_question_twice_is_the_cautious_yes() -> 
     values = {e["name"]: e["value"] for e in events}
     assert values["triage_level"] == "emergency"
     assert values["requested_slot"] is None
+
+
+# --- the safety question -------------------------------------------------------------
+
+
+def test_low_mood_puts_the_safety_question_not_the_happening_now_one() -> None:
+    text = "honestly I'm tired of everything and I can't see a future, my back aches"
+    events, dispatcher = run(make_tracker(text, requested="chief_complaint", slots=CONSENTED))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["urgency_pending"]["flag"] == "self_harm"
+    assert values["urgency_pending"]["question"] == "safety"
+    assert values["requested_slot"] == "urgency_check"
+    question, buttons = messages.question("urgency_check_safety")
+    assert dispatcher.messages[-1]["text"] == question
+    assert [b["payload"] for b in buttons] == ["/affirm", "/deny"]
+
+
+SAFETY = {"flag": "self_harm", "otherwise": None, "evidence": "no future", "question": "safety"}
+
+
+def test_yes_to_the_safety_question_stops_with_crisis_advice() -> None:
+    slots = {**CONSENTED, "chief_complaint": "x", "urgency_pending": SAFETY}
+    events, _ = run(make_tracker("yes", requested="urgency_check", intent="affirm", slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["triage_level"] == "emergency"
+    assert [f["id"] for f in values["red_flags"]] == ["self_harm"]
+    assert "988" in values["red_flags"][0]["advice"]
+
+
+def test_no_to_the_safety_question_raises_nothing_and_goes_on() -> None:
+    slots = {**answered_before("pain_level"), "urgency_pending": SAFETY}
+    events, _ = run(make_tracker("no I'm not", requested="urgency_check", slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert "red_flags" not in values
+    assert "triage_level" not in values
+    assert values["urgency_pending"] is None
+    assert values["urgency_check"] is False
+    assert values["requested_slot"] == "pain_level"

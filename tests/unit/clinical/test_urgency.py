@@ -134,3 +134,58 @@ def test_an_urgency_rule_naming_an_unknown_flag_is_a_clear_load_error(tmp_path: 
 def test_the_screen_answers_any_input(text: object) -> None:
     result = screen(text)  # type: ignore[arg-type]
     assert result["triage_level"] in ("emergency", "physician_clearance", "caution", "routine")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # domain-level asks: the sign is there, its timing is not
+        ("feels like breathing through a straw", "shortness_of_breath"),
+        ("my backside's gone numb and i can't tell when i need the toilet", "cauda_equina"),
+        ("fell off the ladder, can't get up off the floor", "major_trauma"),
+        ("the room is spinning and I'm seeing double", "stroke_signs"),
+    ],
+)
+def test_a_danger_domain_without_timing_is_asked_about(text: str, flag: str) -> None:
+    result = screen(text)
+    assert flag in asks(text) or flag in flags(text), result
+    assert result["triage_level"] == "emergency" or result["ask_if_now"], result
+
+
+def test_low_mood_asks_the_safety_question_and_no_means_no_flag() -> None:
+    result = screen("tired of everything, no way out, my neck is killing me")
+    assert result["ask_if_now"][0]["question"] == "safety"
+    assert result["ask_if_now"][0]["otherwise"] is None
+    assert "self_harm" not in {
+        f["id"] for f in analyze("tired of everything, no way out")["red_flags"]
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "every now and then my heart skips a beat, GP knows about it",
+        "palpitations now and again, had a heart monitor last year, all normal",
+    ],
+)
+def test_an_episode_is_not_acuity(text: str) -> None:
+    assert screen(text)["triage_level"] != "emergency"
+
+
+def test_gone_numb_is_a_sign_not_a_pain_that_has_gone() -> None:
+    assert "cauda_equina" in flags("both legs weak and my backside's gone numb since yesterday")
+    assert flags("the pain's gone now, just a bit stiff") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fell off a ladder at work last year, knee still clicks",
+        "asthma but it's well controlled, barely use my inhaler",
+        "out of breath after a hard 10k, which is normal for me",
+        "can't lift my arm above my head, frozen shoulder for months",
+        "stiff neck after falling asleep on the sofa at a weird angle",
+    ],
+)
+def test_more_non_dangers_stay_calm(text: str) -> None:
+    assert screen(text)["triage_level"] != "emergency"
