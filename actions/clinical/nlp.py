@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from actions.clinical.loader import Catalogue, default_catalogue
 from actions.clinical.models import UrgencyRules
-from actions.clinical.text import Normaliser, clean, lower_same_length
+from actions.clinical.text import Normaliser, clean, join_fragment_lines, lower_same_length
 
 _SENTENCE_END = frozenset({".", "!", "?", ";", "…", "•"})
 _CLAUSE_PUNCT = frozenset({"[", "]", ":", "—", "–"})
@@ -255,7 +255,7 @@ class Engine:
 
     def parse(self, text: str) -> Parsed:
         """Tokenise, normalise and match ``text`` (already cleaned and capped)."""
-        doc = self.nlp.make_doc(lower_same_length(text))
+        doc = self.nlp.make_doc(lower_same_length(join_fragment_lines(text)))
         self._normalise(doc)
         mentions: dict[str, list[Mention]] = defaultdict(list)
         for match_id, start, end in self.matcher(doc):

@@ -56,6 +56,25 @@ def lower_same_length(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
+#: A message written a few words per line ("dont want / to be here / anymore") reads
+#: as one sentence: its line breaks are not sentence ends.
+_FRAGMENT_WORDS: Final = 4
+
+
+def join_fragment_lines(text: str) -> str:
+    """``text`` with its line breaks made spaces when most lines are a few words long.
+
+    Same length, so every character offset (and every evidence quote) is unchanged.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < 3:
+        return text
+    short = sum(1 for line in lines if len(line.split()) <= _FRAGMENT_WORDS)
+    if short * 2 <= len(lines):
+        return text
+    return text.replace("\r\n", "  ").replace("\n", " ").replace("\r", " ")
+
+
 def chunks(
     text: str, *, size: int = DOC_CHARS, limit: int = SCAN_CHARS, overlap: int = 300
 ) -> list[tuple[int, str]]:

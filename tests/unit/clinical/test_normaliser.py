@@ -57,3 +57,13 @@ def test_the_dictionary_comes_from_spacy_lookups_data() -> None:
     words = english_words()
     assert len(words) > 50_000
     assert {"ladder", "bladder", "chest"} <= words
+
+
+def test_fragment_lines_join_without_moving_any_offset() -> None:
+    from actions.clinical.text import join_fragment_lines
+
+    text = "lower back\nboth legs weak\ncant feel the bit you sit on"
+    joined = join_fragment_lines(text)
+    assert "\n" not in joined and len(joined) == len(text)
+    prose = "My back hurts after work every day.\nIt started in March when I moved house.\nOk"
+    assert join_fragment_lines(prose) == prose

@@ -189,3 +189,18 @@ def test_gone_numb_is_a_sign_not_a_pain_that_has_gone() -> None:
 )
 def test_more_non_dangers_stay_calm(text: str) -> None:
     assert screen(text)["triage_level"] != "emergency"
+
+
+def test_a_message_typed_a_few_words_per_line_reads_as_one() -> None:
+    text = "shoulders\nneck\nhonestly\ndont want\nto be here\nanymore"
+    assert "self_harm" in flags(text) | asks(text)
+
+
+def test_a_checklist_answered_no_raises_nothing() -> None:
+    assert screen("shortness of breath? no. chest pain? no. just a sore neck lol")[
+        "triage_level"
+    ] not in ("emergency", "physician_clearance")
+
+
+def test_heart_rhythm_noticed_is_asked_about() -> None:
+    assert "chest_pain" in asks("palpitations now and then since my 20s, ECG was fine")
