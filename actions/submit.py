@@ -18,6 +18,7 @@ from actions.intake import messages
 from actions.intake.summary import flag_names
 from actions.referral import summary_from_tracker
 from actions.storage import SummaryNotSavedError, store_summary
+from bot.rasa_plugins import FORGET_SLOT
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ class SubmitIntake(Action):
         slots = slots_of(tracker)
         if slots.get("consent") is False and slots.get("triage_level") != "emergency":
             dispatcher.utter_message(text=messages.text("submit.declined", **clinic_values()))
-            return [AllSlotsReset()]
+            # Rasa's tracker store deletes the conversation instead of saving it.
+            return [AllSlotsReset(), SlotSet(FORGET_SLOT, True)]
 
         summary = summary_from_tracker(tracker)
         flags = summary["triage"]["red_flags"]

@@ -312,3 +312,31 @@ def test_messages_of_one_conversation_sent_at_once_are_all_kept(
     said = [e["text"] for e in patient.tracker()["events"] if e["event"] == "user"]
     assert said[:2] == ["hi", "yes"]
     assert sorted(said[2:]) == sorted(sent), said
+
+
+def _rows(url: str, sql: str, conversation_id: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(sql), {"c": conversation_id}).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_declined_consent_deletes_the_conversation_at_once(stored_stack: tuple[Stack, str]) -> None:
+    stack, url = stored_stack
+    patient = Patient(stack)
+    patient.says("hi, I'm Tobias Wexford-Lane, 58, my lower back is killing me")
+    events = "SELECT count(*) FROM events WHERE sender_id = :c"
+    assert _rows(url, events, patient.sender) > 0  # kept while the patient decides
+    reply = patient.says("no")
+    assert "haven't kept" in reply, patient.history()
+    assert _rows(url, events, patient.sender) == 0
+    typed = "SELECT count(*) FROM events WHERE sender_id = :c OR data LIKE '%Wexford%'"
+    assert _rows(url, typed, patient.sender) == 0
+    assert intake_count(url, patient.sender) == 0
+    # The conversation can start again from nothing, and again keeps nothing on "no".
+    again = patient.says("hello")
+    assert asks("consent") in again, patient.history()
+    patient.says("no thanks")
+    assert _rows(url, events, patient.sender) == 0
