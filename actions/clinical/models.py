@@ -365,6 +365,9 @@ class OtherPerson(_Model):
     relatives: tuple[Phrase, ...]
     history_verbs: tuple[Phrase, ...]
     phrases: tuple[Phrase, ...] = ()
+    #: Words that make a relative's sign the patient's own, happening now (someone
+    #: typing for them): "my sister suddenly had a terrible pain in the head".
+    happening_now: tuple[Phrase, ...] = ()
 
 
 class UrgencyRules(_Model):

@@ -235,6 +235,7 @@ class Engine:
         self._add("urgency_relative", "relative", urgency.other_person.relatives)
         self._add("urgency_history_verb", "history", urgency.other_person.history_verbs)
         self._add("urgency_family", "family", urgency.other_person.phrases)
+        self._add("urgency_happening", "happening", urgency.other_person.happening_now)
 
     def _pattern(self, phrase: str) -> Doc:
         doc = self.nlp.make_doc(lower_same_length(clean(phrase)))

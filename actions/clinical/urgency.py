@@ -60,8 +60,11 @@ def other_persons_clauses(parsed: Parsed) -> dict[int, int]:
     """Clause id -> the token where a relative's history starts ("my mum had ...")."""
     starts: dict[int, int] = {}
     verbs = parsed.of("urgency_history_verb")
+    happening = {parsed.sentence_of[m.start] for m in parsed.of("urgency_happening")}
     for relative in parsed.of("urgency_relative"):
         clause = parsed.clause_of[relative.start]
+        if parsed.sentence_of[relative.start] in happening:
+            continue  # typing for a relative whose sign is happening now
         if any(
             v.start >= relative.end
             and parsed.clause_of[v.start] == clause

@@ -106,7 +106,14 @@ async def _tracker(client: httpx.AsyncClient, stack: Stack, conversation_id: str
 
 
 def conversation_state(tracker: dict[str, Any]) -> tuple[str, str]:
-    """(the open question or "", how the intake ended or "")."""
+    """(the open question or "", how the intake ended or "").
+
+    Asked only after the patient has said something: a conversation with no
+    patient message left was forgotten, which happens only after consent was declined.
+    """
+    events = tracker.get("events") or []
+    if not any(e.get("event") == "user" for e in events):
+        return "", "declined"
     slots = tracker.get("slots") or {}
     loop = (tracker.get("active_loop") or {}).get("name")
     status = slots.get("intake_status")
@@ -116,7 +123,7 @@ def conversation_state(tracker: dict[str, Any]) -> tuple[str, str]:
         return "", "complete"
     declined = slots.get("consent") is False or any(
         e.get("event") == "slot" and e.get("name") == "consent" and e.get("value") is False
-        for e in tracker.get("events") or []
+        for e in events
     )
     if declined and not loop:
         return "", "declined"

@@ -83,12 +83,24 @@ def test_a_streak_counts_only_repeats_with_nothing_learnt() -> None:
 
 
 def test_conversation_state_reads_endings() -> None:
-    running = {"active_loop": {"name": "intake_form"}, "slots": {"requested_slot": "age"}}
+    said = [{"event": "user", "text": "hi"}]
+    running = {
+        "active_loop": {"name": "intake_form"},
+        "slots": {"requested_slot": "age"},
+        "events": said,
+    }
     assert conversation_state(running) == ("age", "")
-    assert conversation_state({"slots": {"intake_status": "complete"}}) == ("", "complete")
-    assert conversation_state({"slots": {"intake_status": "emergency"}}) == ("", "emergency_stop")
-    declined = {"slots": {}, "events": [{"event": "slot", "name": "consent", "value": False}]}
+    done = {"slots": {"intake_status": "complete"}, "events": said}
+    assert conversation_state(done) == ("", "complete")
+    stopped = {"slots": {"intake_status": "emergency"}, "events": said}
+    assert conversation_state(stopped) == ("", "emergency_stop")
+    declined = {
+        "slots": {},
+        "events": [*said, {"event": "slot", "name": "consent", "value": False}],
+    }
     assert conversation_state(declined) == ("", "declined")
+    # Declining deletes the conversation: nothing the patient said is left.
+    assert conversation_state({"slots": {}, "events": []}) == ("", "declined")
 
 
 def test_score_batch_counts_endings_streaks_and_under_triage() -> None:
