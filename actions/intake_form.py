@@ -65,12 +65,14 @@ class ValidateIntakeForm(Action):
             if stop is not None:
                 updates = stop
             elif requested:
-                read = _read_answer(requested, message, slots, tracker, dispatcher)
+                read = _read_answer(requested, message, slots, tracker, dispatcher, screened)
                 if read is None:
                     return []  # a request: the form is rejected and a rule replies
                 updates, answered_text = read
                 updates.update(_urgency_updates(screened, slots, updates))
         slots.update(updates)
+        if flow.checklist_due(slots):
+            updates["urgency_pending"] = slots["urgency_pending"] = dict(flow.CHECKLIST_PENDING)
         updates.update(_ask_next(slots, answered_text, dispatcher))
         return [SlotSet(name, value) for name, value in updates.items()]
 
@@ -102,10 +104,23 @@ def _urgency_updates(
 
 
 def _read_urgency_reply(
-    message: Message, slots: dict[str, Any]
+    message: Message, slots: dict[str, Any], screened: dict[str, Any]
 ) -> tuple[dict[str, Any], str] | None:
-    """The patient's yes/no to "is this happening right now?" (None: unclear)."""
+    """The patient's yes/no to "is this happening right now?" (None: unclear).
+
+    To the checklist, a sign's button (or a sign the screen is unsure about, described
+    in words) is that sign happening now.
+    """
     pending = slots.get("urgency_pending") or {}
+    if pending.get("question") == "checklist":
+        sign = messages.checklist_flag(message.text)
+        unsure = screened.get("ask_if_now") or []
+        if sign is None and unsure:
+            sign = str(unsure[0]["flag"])
+        if sign is not None:
+            evidence = f"{message.text} (safety checklist)"
+            chosen = {**pending, "flag": sign, "evidence": evidence}
+            return _resolve_urgency(chosen, now=True, slots=slots), message.text
     answer = answers.yes_no(message.text, message.intent)
     if answer is None:
         return None
@@ -138,10 +153,11 @@ def _read_answer(
     slots: dict[str, Any],
     tracker: Tracker,
     dispatcher: CollectingDispatcher,
+    screened: dict[str, Any],
 ) -> tuple[dict[str, Any], str] | None:
     """(slot updates, the text kept as the answer) for this message; None to divert it."""
     if requested == flow.URGENCY_SLOT:
-        reply = _read_urgency_reply(message, slots)
+        reply = _read_urgency_reply(message, slots, screened)
         return reply if reply is not None else ({}, message.text)
     if requested == "summary_confirmed":
         summary = _read_summary_reply(message, slots)

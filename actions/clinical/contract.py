@@ -92,6 +92,9 @@ RED_FLAG_LEVELS: Final[dict[str, str]] = {
     "major_trauma": EMERGENCY_LEVEL,
     "self_harm": EMERGENCY_LEVEL,
     "worst_headache": EMERGENCY_LEVEL,
+    # Added (contract section 2 grows, never renames): a "yes" on the safety checklist
+    # that does not say which sign.
+    "reported_emergency": EMERGENCY_LEVEL,
     "fever_infection": CLEARANCE_LEVEL,
     "blood_clot": CLEARANCE_LEVEL,
     "recent_surgery": CLEARANCE_LEVEL,

@@ -59,14 +59,40 @@ def required_questions() -> list[str]:
 URGENCY_SLOT = "urgency_check"
 #: The urgency question put when the pending sign is about the patient's safety.
 SAFETY_QUESTION = "urgency_check_safety"
+#: The safety checklist: "right now, are you having any of these?" with a button per sign.
+CHECKLIST_QUESTION = "urgency_check_checklist"
+#: What the checklist waits on: a sign's button raises that sign; a plain "yes" raises
+#: ``reported_emergency``; "no" raises nothing.
+CHECKLIST_PENDING: Mapping[str, Any] = {
+    "flag": "reported_emergency",
+    "otherwise": None,
+    "evidence": "",
+    "question": "checklist",
+}
 
 
 def urgency_question(slots: Mapping[str, Any]) -> str:
-    """Which yes/no question the urgency check puts: "happening now?" or the safety one."""
+    """Which urgency question is put: "happening now?", the safety one or the checklist."""
     pending = slots.get("urgency_pending")
-    if isinstance(pending, Mapping) and pending.get("question") == "safety":
-        return SAFETY_QUESTION
-    return URGENCY_SLOT
+    question = pending.get("question") if isinstance(pending, Mapping) else None
+    return {"safety": SAFETY_QUESTION, "checklist": CHECKLIST_QUESTION}.get(
+        str(question), URGENCY_SLOT
+    )
+
+
+def checklist_due(slots: Mapping[str, Any]) -> bool:
+    """Whether to put the safety checklist now: once, right after the main problem.
+
+    Not when another danger question is open or was answered this intake (the patient
+    has had one), nor before consent or after an emergency stop.
+    """
+    return (
+        slots.get("consent") is True
+        and bool(slots.get("chief_complaint"))
+        and slots.get("triage_level") != "emergency"
+        and not slots.get("urgency_pending")
+        and slots.get("urgency_check") is None
+    )
 
 
 #: No question is asked more than this many times in a row (the no-dead-ends rule).

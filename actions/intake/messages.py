@@ -47,6 +47,16 @@ def buttons(path: str) -> list[Button]:
     return [{"title": str(title), "payload": str(payload)} for title, payload in node or []]
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().replace("\u2019", "'").split()).strip(" .!")
+
+
+def checklist_flag(text: str) -> str | None:
+    """The red flag id of a safety-checklist sign, when ``text`` is one of its buttons."""
+    signs: dict[str, str] = _messages()["checklist"]
+    return {_plain(title): flag for title, flag in signs.items()}.get(_plain(text))
+
+
 def question(slot: str) -> tuple[str, list[Button]]:
     """The question that asks for ``slot`` and its quick replies."""
     return text(f"ask.{slot}"), buttons(f"ask.{slot}")

@@ -111,12 +111,21 @@ class Reading:
     request: str | None
 
 
+# Starts like a question but, without a "?", says something: "When I cycle to work my
+# fingers go numb", "did my first half marathon Sunday" (the "I" dropped).
+_STATEMENT_START = re.compile(
+    r"^(?:(?:when|whenever|while|where|if)\s+(?:i|i'm|im|my|we|he|she|they|it|it's|its|the|a|an)"
+    r"|(?:did|had|was|were|have|has)\s+(?:my|the|a))\b",
+    re.IGNORECASE,
+)
+
+
 def _is_question(sentence: str, *, intent_asks: bool) -> bool:
     body = sentence.strip()
     if not body:
         return False
     if _QUESTION_START.match(body):
-        return True
+        return body.endswith("?") or not _STATEMENT_START.match(body)
     # "lower back?" is an unsure answer, not a question: a "?" alone needs the NLU's
     # word that the message asks something.
     return body.endswith("?") and intent_asks

@@ -57,6 +57,8 @@ BLIND_DIR = REPO_ROOT / "tests" / "conversations"
 REQUEST_TIMEOUT_S = 60.0
 #: A patient gets at most this many messages: far more than an intake needs.
 MAX_TURNS = 60
+#: The flag a plain "yes" to the safety checklist raises.
+CHECKLIST_FLAG = "reported_emergency"
 #: Patients played at once (bounded so Rasa is not the thing being measured).
 CONCURRENCY = 4
 #: The fixed answers used to reach the complaint question for single sentences.
@@ -83,6 +85,13 @@ class Played:
     first_answer_taken: dict[str, bool] = field(default_factory=dict)
     transcript: list[tuple[str, str]] = field(default_factory=list)
     error: str = ""
+    #: The red flag ids raised when the intake ended.
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def stopped_by_checklist(self) -> bool:
+        """An emergency stop that only the safety checklist's plain "yes" raised."""
+        return self.outcome == "emergency_stop" and self.flags == [CHECKLIST_FLAG]
 
     @property
     def longest_streak(self) -> int:
@@ -179,6 +188,7 @@ async def play(client: httpx.AsyncClient, stack: Stack, script: PatientScript) -
         if answered and answered not in played.first_answer_taken:
             played.first_answer_taken[answered] = slot != answered
         if ended:
+            played.flags = [str(f.get("id")) for f in slots.get("red_flags") or []]
             played.outcome = ended
             return played
         message = patient.next_message(slot, turns=played.turns)
@@ -207,6 +217,8 @@ class BatchScore:
     stuck_or_error: int
     emergencies_expected: int
     emergencies_caught: int
+    #: Of those, stopped only by "yes" to the safety checklist (the words were not enough).
+    caught_by_checklist: int
     false_emergencies: int  # an emergency stop the writer did not expect
     under_triaged: int  # completed intakes less urgent than the writer's minimum
     reasks_per_intake: float
@@ -247,6 +259,7 @@ def score_batch(name: str, played: list[Played]) -> BatchScore:
         stuck_or_error=sum(p.outcome in ("stuck", "error") for p in played),
         emergencies_expected=len(expected_emergency),
         emergencies_caught=sum(p.outcome == "emergency_stop" for p in expected_emergency),
+        caught_by_checklist=sum(p.stopped_by_checklist for p in expected_emergency),
         false_emergencies=sum(
             p.outcome == "emergency_stop" and p.expect != "emergency_stop" for p in played
         ),
@@ -422,15 +435,17 @@ def _ratio(part: int, whole: int) -> str:
 def render(scores: list[BatchScore], sentences: SentenceScore | None) -> str:
     """Markdown tables of the results."""
     lines = [
-        "| batch | patients | finished | right ending | emergencies caught | false emergencies "
-        "| under-triaged | re-asks / intake | longest streak | 3 in a row |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| batch | patients | finished | right ending | emergencies caught | of which by the "
+        "checklist | false emergencies | under-triaged | re-asks / intake | longest streak "
+        "| 3 in a row |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in scores:
         lines.append(
             f"| {s.batch} | {s.patients} | {_ratio(s.finished, s.patients)} | "
             f"{_ratio(s.right_ending, s.patients)} | "
             f"{_ratio(s.emergencies_caught, s.emergencies_expected)} | "
+            f"{s.caught_by_checklist} | "
             f"{_ratio(s.false_emergencies, s.patients - s.emergencies_expected)} | "
             f"{s.under_triaged} | {s.reasks_per_intake} | {s.longest_streak} | "
             f"{s.streaks_of_three} |"

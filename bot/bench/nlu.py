@@ -40,6 +40,7 @@ SCRIPT = [
     "42",
     "maria.lopez@example.com",
     "my lower back aches and gets stiff after sitting",
+    "/deny",
     "about a 6",
     "why do you need this?",
     "3 weeks",

@@ -30,7 +30,12 @@ ANSWERS = [
     ("patient_name", "Maria Lopez", "age"),
     ("age", "42", "contact"),
     ("contact", "maria.lopez@example.com", "chief_complaint"),
-    ("chief_complaint", "my lower back aches and gets stiff after sitting", "pain_level"),
+    (
+        "chief_complaint",
+        "my lower back aches and gets stiff after sitting",
+        "urgency_check_checklist",
+    ),
+    ("urgency_check_checklist", "none of these", "pain_level"),
     ("pain_level", "about a 6", "pain_duration"),
     ("pain_duration", "3 weeks", "onset_cause"),
     ("onset_cause", "from sitting at a desk all day", "diagnosis"),

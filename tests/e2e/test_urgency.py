@@ -83,3 +83,30 @@ def test_no_to_the_safety_question_raises_nothing_and_carries_on(patient: Patien
     assert messages.question("pain_level")[0] in said, patient.history()
     assert patient.slot("red_flags") in (None, [])
     assert patient.slot("triage_level") in (None, "routine")
+
+
+CHECKLIST_QUESTION = messages.question("urgency_check_checklist")[0]
+
+
+def test_a_sign_the_words_missed_is_caught_by_the_checklist(patient: Patient) -> None:
+    _to_the_complaint(patient)
+    replies = patient.say("my back's been sore since the weekend")
+    assert replies[-1]["text"] == CHECKLIST_QUESTION, patient.history()
+    buttons = replies[-1]["buttons"]
+    assert len(buttons) == 8 and buttons[-1]["payload"] == "/deny"
+    said = patient.says(buttons[1]["payload"])  # "Struggling to breathe"
+    assert "get medical help now" in said, patient.history()
+    assert patient.slot("intake_status") == "emergency"
+    assert [f["id"] for f in patient.slot("red_flags")] == ["shortness_of_breath"]
+
+
+def test_none_of_these_carries_on_and_the_checklist_is_never_asked_again(
+    patient: Patient,
+) -> None:
+    _to_the_complaint(patient)
+    assert patient.say("stiff neck from my desk job")[-1]["text"] == CHECKLIST_QUESTION
+    said = patient.says("/deny")
+    assert messages.question("pain_level")[0] in said, patient.history()
+    assert patient.slot("urgency_check") is False
+    assert patient.slot("red_flags") in (None, [])
+    assert CHECKLIST_QUESTION not in patient.says("about a 5")

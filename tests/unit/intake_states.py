@@ -13,6 +13,8 @@ FILLED: dict[str, Any] = {
     "chief_complaint": "my lower back aches",
     "body_regions": [{"region": "lower_back", "side": None}],
     "symptoms": ["ache"],
+    # "None of these" to the safety checklist, asked right after the main problem.
+    "urgency_check": False,
     "pain_level": 6,
     "pain_duration": "3 weeks",
     "duration_days": 21,

@@ -134,3 +134,14 @@ def test_score_sentences() -> None:
     assert (score.complaints, score.complaints_taken) == (3, 2)
     assert (score.cardio_respiratory, score.cardio_respiratory_routine) == (2, 1)
     assert (score.urgency_asked, score.urgency_asked_non_emergency) == (1, 1)
+
+
+def test_emergencies_stopped_only_by_the_checklist_are_counted_apart() -> None:
+    words = Played(
+        "a", "emergency_stop", "emergency", outcome="emergency_stop", flags=["chest_pain"]
+    )
+    checklist = Played(
+        "b", "emergency_stop", "emergency", outcome="emergency_stop", flags=["reported_emergency"]
+    )
+    score = score_batch("x", [words, checklist])
+    assert (score.emergencies_caught, score.caught_by_checklist) == (2, 1)

@@ -314,7 +314,9 @@ def test_an_answer_with_a_question_keeps_the_answer_and_answers_the_question() -
     values = {e["name"]: e["value"] for e in events}
     assert values["chief_complaint"] == "my lower back aches when I sit."
     assert "About an hour." in [m["text"] for m in dispatcher.messages]
-    assert values["requested_slot"] == "patient_name"
+    # Right after the main problem: the safety checklist (then the name).
+    assert values["requested_slot"] == "urgency_check"
+    assert values["urgency_pending"]["question"] == "checklist"
 
 
 def test_an_unknown_question_points_to_the_clinic_never_a_guess() -> None:
@@ -430,6 +432,7 @@ def test_skipped_questions_are_not_asked() -> None:
         "age": 30,
         "contact": "a@b.co",
         "chief_complaint": "neck pain",
+        "urgency_check": False,
         "skipped_slots": ["pain_duration", "onset_cause"],
     }
     events, _ = run(make_tracker("6", requested="pain_level", slots=slots))
@@ -526,4 +529,64 @@ def test_no_to_the_safety_question_raises_nothing_and_goes_on() -> None:
     assert "triage_level" not in values
     assert values["urgency_pending"] is None
     assert values["urgency_check"] is False
+    assert values["requested_slot"] == "pain_level"
+
+
+# --- the safety checklist -------------------------------------------------------------
+
+CHECKLIST = {
+    "flag": "reported_emergency",
+    "otherwise": None,
+    "evidence": "",
+    "question": "checklist",
+}
+
+
+def test_the_checklist_follows_the_main_problem_once_with_a_button_per_sign() -> None:
+    events, dispatcher = run(
+        make_tracker("my lower back aches", requested="chief_complaint", slots=CONSENTED)
+    )
+    values = {e["name"]: e["value"] for e in events}
+    assert values["urgency_pending"] == CHECKLIST
+    assert values["requested_slot"] == "urgency_check"
+    question, buttons = messages.question("urgency_check_checklist")
+    assert dispatcher.messages[-1]["text"] == question
+    assert len(buttons) == 8 and buttons[-1]["payload"] == "/deny"
+    signs = [messages.checklist_flag(b["payload"]) for b in buttons[:-1]]
+    assert signs == [
+        "chest_pain",
+        "shortness_of_breath",
+        "stroke_signs",
+        "cauda_equina",
+        "worst_headache",
+        "major_trauma",
+        "self_harm",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Struggling to breathe", "shortness_of_breath"),
+        ("thoughts of harming myself", "self_harm"),
+        ("yes", "reported_emergency"),
+        ("my chest feels really weird", "chest_pain"),
+    ],
+)
+def test_a_sign_on_the_checklist_stops_the_intake(text: str, flag: str) -> None:
+    slots = {**answered_before("pain_level"), "urgency_check": None, "urgency_pending": CHECKLIST}
+    events, _ = run(make_tracker(text, requested="urgency_check", slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["triage_level"] == "emergency"
+    assert [f["id"] for f in values["red_flags"]] == [flag]
+    assert values["requested_slot"] is None
+
+
+@pytest.mark.parametrize("text", ["/deny", "none of these", "nope all good"])
+def test_none_on_the_checklist_goes_on_and_never_asks_again(text: str) -> None:
+    slots = {**answered_before("pain_level"), "urgency_check": None, "urgency_pending": CHECKLIST}
+    events, _ = run(make_tracker(text, requested="urgency_check", slots=slots))
+    values = {e["name"]: e["value"] for e in events}
+    assert values["urgency_check"] is False
+    assert "red_flags" not in values
     assert values["requested_slot"] == "pain_level"

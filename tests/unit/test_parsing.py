@@ -151,6 +151,8 @@ def test_only_the_start_of_huge_input_is_read() -> None:
         "why not",
         "right",
         "sí",
+        "go on then",
+        "fire away",
     ],
 )
 def test_yes(text: str) -> None:

@@ -58,3 +58,20 @@ def test_an_intent_alone_names_only_harmless_short_requests() -> None:
 @pytest.mark.parametrize("text", ["x" * 10_000, "<b>hi</b>", "😀😀", "\u202eseY", "🤷"])
 def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(read_message(text, intent=None), Reading)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I cycle to work, 25 km, the small fingers get sleepy",
+        "did my first half marathon sunday, now both calves are rock hard",
+        "if i sit too long my lower back locks up",
+    ],
+)
+def test_a_statement_that_starts_like_a_question_is_an_answer(text: str) -> None:
+    assert read_message(text, intent="inform") == Reading(text, "", None)
+
+
+@pytest.mark.parametrize("text", ["when is the clinic open", "did my referral arrive?"])
+def test_real_questions_still_ask(text: str) -> None:
+    assert read_message(text, intent="faq").question == text

@@ -204,3 +204,15 @@ def test_a_checklist_answered_no_raises_nothing() -> None:
 
 def test_heart_rhythm_noticed_is_asked_about() -> None:
     assert "chest_pain" in asks("palpitations now and then since my 20s, ECG was fine")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a little tablet for my nerves at bedtime, amitriptyline I think, and paracetamol",
+        "I think I tried too hard at the gym, took two paracetamol last night",
+        "the numbness started in my toes 3 weeks ago, now up to my knee, I tripped on the kerb",
+    ],
+)
+def test_everyday_medicine_and_tripping_words_are_not_an_emergency(text: str) -> None:
+    assert screen(text)["triage_level"] != "emergency"
