@@ -15,8 +15,11 @@ Environment variables:
 ``INTAKE_ENV``
     ``development`` (default) or ``production``.
 ``INTAKE_SECRET_KEY``
-    Signing secret. Has a development default; in production an empty or
-    default value is refused with :class:`SettingsError`.
+    Signing secret. In development, when unset, a random key is generated once
+    and kept owner-only in ``var/secret_key`` (mode 0600, ``var/`` 0700), so
+    every process of one checkout signs with the same key and no key is ever
+    written in the source. In production it must be set; an empty value or the
+    old public development key is refused with :class:`SettingsError`.
 ``CLINIC_NAME``, ``CLINIC_PHONE``, ``CLINIC_EMAIL``, ``CLINIC_EMERGENCY_NUMBER``
 (default ``911``), ``CLINIC_CRISIS_LINE`` (default ``988``)
     Contact details the bot shows to patients.
@@ -26,6 +29,8 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +43,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "default_database_url",
+    "generated_secret",
     "get_settings",
     "reset_settings",
 ]
@@ -45,13 +51,44 @@ __all__ = [
 Environment = Literal["development", "production"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# A known value, accepted only in development.
+#: The public key earlier versions fell back to: refused everywhere it is set.
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"
+#: Where a development checkout keeps what it generates (the secret key, SQLite).
+VAR_DIR = REPO_ROOT / "var"
+SECRET_FILE_NAME = "secret_key"
 _ENVIRONMENTS: tuple[Environment, ...] = ("development", "production")
 
 
 class SettingsError(RuntimeError):
     """The environment holds an invalid or unsafe configuration."""
+
+
+def generated_secret(var_dir: Path = VAR_DIR) -> str:
+    """The development signing key in ``var_dir/secret_key``, generated on first use.
+
+    Created owner-only and published atomically (written to a private temporary
+    file, then hard-linked into place), so processes starting together all end up
+    with the one key, and none ever reads a half-written file.
+    """
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = var_dir / SECRET_FILE_NAME
+    if not path.exists():
+        temporary = var_dir / f".{SECRET_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process published first: use theirs
+        finally:
+            temporary.unlink()
+    for _ in range(50):  # bounded: a file made by an older version may still be filling
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise SettingsError(f"{path} is empty: delete it and start again to generate a new key")
 
 
 def default_database_url(root: Path = REPO_ROOT) -> str:
@@ -64,8 +101,8 @@ class Settings:
     """The application's configuration (immutable; build with :meth:`from_env`)."""
 
     database_url: str
+    secret_key: str
     env: Environment = "development"
-    secret_key: str = DEFAULT_SECRET_KEY
     clinic_name: str = "Medical Massage Clinic"
     clinic_phone: str = ""
     clinic_email: str = ""
@@ -79,11 +116,9 @@ class Settings:
             )
         if not self.database_url:
             raise SettingsError("DATABASE_URL must not be empty")
-        if self.is_production and (
-            not self.secret_key.strip() or self.secret_key == DEFAULT_SECRET_KEY
-        ):
+        if not self.secret_key.strip() or self.secret_key == DEFAULT_SECRET_KEY:
             raise SettingsError(
-                "INTAKE_SECRET_KEY is empty or the development default; "
+                "INTAKE_SECRET_KEY is empty or the old public development key; "
                 "set a long random value before running with INTAKE_ENV=production "
                 '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))")'
             )
@@ -94,11 +129,13 @@ class Settings:
         return self.env == "production"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, var_dir: Path = VAR_DIR
+    ) -> Settings:
         """Build settings from ``environ`` (default: ``os.environ``).
 
-        Unset or blank variables take their defaults, except a blank
-        ``INTAKE_SECRET_KEY`` in production, which is refused.
+        Unset or blank variables take their defaults. A blank ``INTAKE_SECRET_KEY``
+        is generated once under ``var_dir`` in development and refused in production.
         """
         env = os.environ if environ is None else environ
 
@@ -108,8 +145,8 @@ class Settings:
 
         raw_env = get("INTAKE_ENV", "development").lower()
         secret = env.get("INTAKE_SECRET_KEY", "").strip()
-        if not secret and raw_env != "production":
-            secret = DEFAULT_SECRET_KEY
+        if not secret and raw_env == "development":
+            secret = generated_secret(var_dir)
         return cls(
             database_url=get("DATABASE_URL", default_database_url()),
             env=cast(Environment, raw_env),
