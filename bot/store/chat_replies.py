@@ -40,7 +40,7 @@ __all__ = [
     "take_over_message",
 ]
 
-ClaimState = Literal["claimed", "pending", "done"]
+ClaimState = Literal["claimed", "pending", "done", "conflict"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class ChatClaim:
     ``claimed``: this caller inserted the row and must run the turn.
     ``pending``: another request is running it (since ``created_at``).
     ``done``: the turn is finished; ``replies`` holds what the bot said.
+    ``conflict``: the id was used before for a different text.
     """
 
     state: ClaimState
@@ -80,15 +81,29 @@ def get_message(
     return None if row is None else _state(row)
 
 
-def claim_message(session: Session, *, conversation_id: str, client_message_id: str) -> ChatClaim:
+def _known(row: ChatReply, text_digest: str | None) -> ChatClaim:
+    if text_digest and row.text_digest and row.text_digest != text_digest:
+        return ChatClaim("conflict", row.created_at)
+    return _state(row)
+
+
+def claim_message(
+    session: Session,
+    *,
+    conversation_id: str,
+    client_message_id: str,
+    text_digest: str | None = None,
+) -> ChatClaim:
     """Insert a ``pending`` row for the message, or report the existing row.
 
     Commit right after a ``claimed`` result: the row is what makes a
     concurrent retry wait instead of sending the message a second time.
+    ``text_digest`` (a keyed hash of the text, never the text) tells a retry of the
+    same message from a reused id with new text (``conflict``).
     """
     row = _row(session, conversation_id, client_message_id)
     if row is not None:
-        return _state(row)
+        return _known(row, text_digest)
     now = utcnow()
     try:
         with session.begin_nested():
@@ -98,13 +113,14 @@ def claim_message(session: Session, *, conversation_id: str, client_message_id: 
                     client_message_id=client_message_id,
                     status="pending",
                     created_at=now,
+                    text_digest=text_digest,
                 )
             )
     except IntegrityError:  # a concurrent request inserted it first
         row = _row(session, conversation_id, client_message_id)
         if row is None:  # pragma: no cover - the conflict was not on our key
             raise
-        return _state(row)
+        return _known(row, text_digest)
     return ChatClaim("claimed", now)
 
 

@@ -181,3 +181,6 @@ class ChatReply(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
     replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: HMAC-SHA256 of the message text under the gateway's secret key (never the text):
+    #: a reused client message id with different text is refused, not replayed.
+    text_digest: Mapped[str | None] = mapped_column(String(64))

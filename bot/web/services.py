@@ -50,7 +50,11 @@ def open_services(settings: GatewaySettings) -> Services:
         settings.rasa_url, token=settings.rasa_token, timeout_s=settings.rasa_timeout_s
     )
     turns = TurnService(
-        engine, rasa, reply_wait_s=settings.reply_wait_s, stale_after_s=settings.stale_after_s
+        engine,
+        rasa,
+        reply_wait_s=settings.reply_wait_s,
+        stale_after_s=settings.stale_after_s,
+        digest_key=settings.secret_key.encode("utf-8"),
     )
     return Services(
         settings=settings,

@@ -23,6 +23,7 @@ dropped connection never leaves a half-recorded turn.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -66,6 +67,10 @@ class TurnBusy(Exception):
     """The same message is still being answered by another request; retry shortly."""
 
 
+class TurnConflict(Exception):
+    """The client message id was used before for a different text."""
+
+
 @dataclass(frozen=True)
 class TurnResult:
     """The bot's replies and whether they were replayed from an earlier request."""
@@ -84,8 +89,10 @@ class TurnService:
         *,
         reply_wait_s: float,
         stale_after_s: float,
+        digest_key: bytes,
     ) -> None:
         self.engine = engine
+        self.digest_key = digest_key
         self.rasa = rasa
         self.reply_wait_s = reply_wait_s
         self.stale_after = timedelta(seconds=stale_after_s)
@@ -103,13 +110,17 @@ class TurnService:
     async def reply(self, conversation_id: str, client_message_id: str, text: str) -> TurnResult:
         """Answer the message, or replay the stored answer of an earlier identical request.
 
-        Raises :class:`~bot.web.rasa.RasaError` when Rasa fails and
-        :class:`TurnBusy` when another request is still working on it.
+        Raises :class:`~bot.web.rasa.RasaError` when Rasa fails,
+        :class:`TurnBusy` when another request is still working on it, and
+        :class:`TurnConflict` when the id was used before for a different text.
         """
         key = {"conversation_id": conversation_id, "client_message_id": client_message_id}
+        digest = self.digest(text)
         deadline = time.monotonic() + self.reply_wait_s
         for _ in range(MAX_ROUNDS):
-            claim, recovered = await self._db(self._claim, **key)
+            claim, recovered = await self._db(self._claim, **key, text_digest=digest)
+            if claim.state == "conflict":
+                raise TurnConflict
             if claim.state == "done":
                 return TurnResult(cast(list[Reply], claim.replies or []), replayed=True)
             if claim.state == "claimed":
@@ -143,12 +154,24 @@ class TurnService:
             session, conversation_id=conversation_id, client_message_id=client_message_id
         )
 
+    def digest(self, text: str) -> str:
+        """A keyed digest of a message's text: tells two texts apart, reveals neither."""
+        return hmac.new(self.digest_key, text.encode("utf-8", "replace"), "sha256").hexdigest()
+
     def _claim(
-        self, session: Session, *, conversation_id: str, client_message_id: str
+        self,
+        session: Session,
+        *,
+        conversation_id: str,
+        client_message_id: str,
+        text_digest: str,
     ) -> tuple[ChatClaim, list[dict[str, Any]] | None]:
         """Claim the message and, if this request won, look for it in the tracker."""
         claim = claim_message(
-            session, conversation_id=conversation_id, client_message_id=client_message_id
+            session,
+            conversation_id=conversation_id,
+            client_message_id=client_message_id,
+            text_digest=text_digest,
         )
         if claim.state != "claimed":
             return claim, None

@@ -75,6 +75,24 @@ async def test_retry_with_same_client_message_id_replays_without_a_second_turn(
     assert len(fake_rasa.calls) == 1
 
 
+async def test_a_reused_client_message_id_with_different_text_is_refused(
+    gateway: Gateway, fake_rasa: FakeRasa
+) -> None:
+    conversation, token = await gateway.session()
+    first = await gateway.say(conversation, token, "my back hurts", "reused-id")
+    emergency = await gateway.say(conversation, token, "crushing chest pain right now", "reused-id")
+    assert first.status_code == 200
+    assert emergency.status_code == 409
+    assert emergency.json()["error"] == "message_id_reused"
+    assert len(fake_rasa.calls) == 1  # the new text was neither replayed over nor dropped silently
+    with session_scope(gateway.engine) as session:
+        kept = session.scalars(
+            select(ChatReply.text_digest).where(ChatReply.conversation_id == conversation)
+        ).all()
+    assert len(kept) == 1 and len(kept[0] or "") == 64
+    assert "back" not in (kept[0] or "")  # a keyed digest, never the text
+
+
 async def test_concurrent_retry_waits_for_the_first_and_calls_rasa_once(
     gateway: Gateway, fake_rasa: FakeRasa
 ) -> None:

@@ -18,7 +18,7 @@ from bot.web.deps import ServicesDep, bearer_token, client_address, enforce_rate
 from bot.web.errors import ApiError
 from bot.web.rasa import RasaError, RasaTimeout, RasaUnavailable
 from bot.web.sessions import issue_session, verify_session
-from bot.web.turns import TurnBusy
+from bot.web.turns import TurnBusy, TurnConflict
 
 __all__ = ["CLIENT_MESSAGE_ID", "router"]
 
@@ -143,6 +143,13 @@ async def post_message(
     except RasaError as error:
         log.warning("conversation %s: turn failed (%s)", conversation_id, type(error).__name__)
         raise _rasa_failure(error) from None
+    except TurnConflict:
+        raise ApiError(
+            409,
+            "message_id_reused",
+            "This message id was already used for a different message. "
+            "Send the new message with a new id.",
+        ) from None
     except TurnBusy:
         raise ApiError(
             503,
