@@ -340,3 +340,20 @@ async def test_idempotency_rows_are_unique_per_message(
         )
     assert count == 1
     assert len(fake_rasa.calls) == 1
+
+
+async def test_a_lone_surrogate_in_a_message_is_a_422_not_a_500(
+    gateway: Gateway, fake_rasa: FakeRasa
+) -> None:
+    conversation, token = await gateway.session()
+    for raw in (
+        b'{"text": "my back \\udc00 hurts", "client_message_id": "s-1"}',
+        b'{"text": "my back hurts", "client_message_id": "s-\\ud800"}',
+    ):
+        response = await gateway.client.post(
+            f"/chat/sessions/{conversation}/messages",
+            content=raw,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        assert response.status_code == 422, response.text
+    assert fake_rasa.calls == []

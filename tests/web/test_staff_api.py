@@ -206,3 +206,22 @@ async def test_tokens_of_two_users_are_audited_as_each(gateway: Gateway) -> None
     assert [e.actor for e in audit(gateway)] == ["alice", "bob"]
     with session_scope(gateway.engine) as session:
         assert create_api_token(session, username="alice").startswith(TOKEN_PREFIX)
+
+
+async def test_a_lone_surrogate_is_a_422_not_a_500(gateway: Gateway, staff_token: str) -> None:
+    raw = b'{"text": "chest pain \\ud800 now"}'
+    response = await gateway.client.post(
+        "/api/analyze",
+        content=raw,
+        headers={**auth(staff_token), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("offset", ["1000001", str(10**30), "-1"])
+async def test_an_out_of_range_offset_is_a_422_not_a_500(
+    gateway: Gateway, staff_token: str, offset: str
+) -> None:
+    response = await gateway.client.get(f"/api/intakes?offset={offset}", headers=auth(staff_token))
+    assert response.status_code == 422, response.text

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict
 
 from bot.store import record_audit, session_scope
 from bot.web.deps import ServicesDep, StaffDep
 from bot.web.errors import ApiError
+from bot.web.inputs import PlainText
 
 __all__ = ["router"]
 
@@ -21,7 +22,7 @@ class AnalyzeIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    text: StrictStr
+    text: PlainText
 
 
 @router.post("/analyze")

@@ -12,10 +12,11 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict
 
 from bot.web.deps import ServicesDep, bearer_token, client_address, enforce_rate_limit
 from bot.web.errors import ApiError
+from bot.web.inputs import PlainText
 from bot.web.rasa import RasaError, RasaTimeout, RasaUnavailable
 from bot.web.sessions import issue_session, verify_session
 from bot.web.turns import TurnBusy, TurnConflict
@@ -42,8 +43,8 @@ class MessageIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    text: StrictStr
-    client_message_id: StrictStr
+    text: PlainText
+    client_message_id: PlainText
 
 
 @router.post("/sessions", status_code=201)

@@ -26,6 +26,9 @@ from bot.web.errors import ApiError
 
 __all__ = ["router"]
 
+#: Past this an offset is not a page anyone reads (and a huge one overflows SQL).
+MAX_OFFSET = 1_000_000
+
 router = APIRouter(prefix="/api/intakes", tags=["staff"])
 
 
@@ -49,7 +52,7 @@ def intakes(
     triage: str | None = None,
     q: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict[str, Any]]:
     """Referral summaries, newest first, filtered by status, triage level and search text."""
     status, triage, search = _blank_to_none(status), _blank_to_none(triage), _blank_to_none(q)
