@@ -250,6 +250,9 @@ class RedFlag(_Model):
     supersedes: tuple[Identifier, ...] = ()
     medication_classes: tuple[Identifier, ...] = ()
     triggers: tuple[Trigger, ...] = ()
+    #: Words that cancel every trigger of this flag in their sentence (each trigger
+    #: may add its own): a hypothetical ("if I ever got chest pain"), a known old state.
+    unless: tuple[Phrase, ...] = ()
 
 
 class LevelInfo(_Model):

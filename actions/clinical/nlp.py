@@ -24,6 +24,8 @@ from actions.clinical.loader import Catalogue, default_catalogue
 from actions.clinical.models import UrgencyRules
 from actions.clinical.text import Normaliser, clean, join_fragment_lines, lower_same_length
 
+#: The ``extra`` of a red flag's own ``unless`` words: they cancel every trigger.
+ALL_TRIGGERS = "*"
 _SENTENCE_END = frozenset({".", "!", "?", ";", "…", "•"})
 _CLAUSE_PUNCT = frozenset({"[", "]", ":", "—", "–"})
 
@@ -217,6 +219,7 @@ class Engine:
                 if variant.phrases:
                     self._add("variant", condition.id, variant.phrases, str(index))
         for flag in cat.red_flags:
+            self._add("unless", flag.id, flag.unless, ALL_TRIGGERS)
             for t_index, trigger in enumerate(flag.triggers):
                 self._add("flag", flag.id, trigger.phrases, str(t_index))
                 for g_index, group in enumerate(trigger.all_of):

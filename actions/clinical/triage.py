@@ -19,7 +19,7 @@ from actions.clinical.extraction import Hit
 from actions.clinical.loader import Catalogue
 from actions.clinical.models import Trigger
 from actions.clinical.negation import is_negated
-from actions.clinical.nlp import Mention, Parsed
+from actions.clinical.nlp import ALL_TRIGGERS, Mention, Parsed
 from actions.clinical.timing import event_timing
 from actions.clinical.urgency import other_persons_clauses
 
@@ -94,7 +94,7 @@ class Triage:
         sentence = parsed.sentence_of[mention.start]
         return any(
             m.ident == mention.ident
-            and m.extra == trigger_index
+            and m.extra in (trigger_index, ALL_TRIGGERS)
             and parsed.sentence_of[m.start] == sentence
             for m in parsed.of("unless")
         )

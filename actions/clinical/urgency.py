@@ -26,7 +26,7 @@ __all__ = ["Unsure", "UrgencyFinding", "blood_pressure_flags", "other_persons_cl
 # but a full stop after the reading is fine ("... was 192 over 114.").
 _BP = re.compile(r"(?<![\d/])(?<!\d\.)(\d{2,3})\s*(?:/|\\|over|on)\s*(\d{2,3})(?![\d/]|\.\d)", re.I)
 _BP_WORDS = re.compile(
-    r"\b(?:bp|b\.p\.?|blood\s*pressure|pressure|hypertension|tension|monitor|readings?|systolic)\b",
+    r"\b(?:bp|b\.p\.?|blood\s*pressure|pressure|hypertension|tension|monitor|machine|readings?|read|systolic)\b",
     re.I,
 )
 

@@ -216,3 +216,28 @@ def test_heart_rhythm_noticed_is_asked_about() -> None:
 )
 def test_everyday_medicine_and_tripping_words_are_not_an_emergency(text: str) -> None:
     assert screen(text)["triage_level"] != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I ever got chest pain I'd ring an ambulance, this is just tight glutes from cycling",
+        "short of breath on the stairs for a good while now, GP knows about it",
+    ],
+)
+def test_a_flags_own_unless_words_cancel_all_its_triggers(text: str) -> None:
+    assert screen(text)["triage_level"] != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Home machine read 186/112 this morning, I don't take anything for it", "heart_condition"),
+        (
+            "Temperature 39.5, head pounding and I can't get my chin down to my chest",
+            "worst_headache",
+        ),
+    ],
+)
+def test_more_signs_in_everyday_words(text: str, flag: str) -> None:
+    assert flag in flags(text) | asks(text)
