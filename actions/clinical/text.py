@@ -21,7 +21,10 @@ DOC_CHARS: Final = 20_000
 SCAN_CHARS: Final = 200_000
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# Control characters, zero-width and bidirectional marks (an RTL override reverses text).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 # A lone UTF-16 surrogate cannot be encoded (spaCy's tokenizer raises): replace it.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _JOINER = re.compile(r"(?<=[^\W\d_])[-/_](?=[^\W\d_])")

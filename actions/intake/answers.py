@@ -51,14 +51,15 @@ def says_none(text: str) -> bool:
     return bool(_NONE_ANSWERS.match(text or ""))
 
 
-def yes_no(text: str, intent: str | None) -> bool | None:
-    """A yes/no answer from the text, falling back to the affirm/deny intent."""
+def yes_no(text: str, intent: str | None, *, trust_intent: bool = True) -> bool | None:
+    """A yes/no answer from the text (or a button), falling back to the affirm/deny intent
+    when ``trust_intent``."""
     if text.strip() == "/affirm":
         return True
     if text.strip() == "/deny":
         return False
     parsed = parsing.parse_yes_no(text)
-    if parsed is not None:
+    if parsed is not None or not trust_intent:
         return parsed
     return {"affirm": True, "deny": False}.get(intent or "")
 
@@ -79,7 +80,8 @@ def _free_text(slot: str, text: str, *, none_value: str = "none") -> Interpretat
 
 
 def _consent(text: str, intent: str | None, today: datetime.date) -> Interpretation:
-    answer = yes_no(text, intent)
+    # Only clear yes/no words or the buttons: the NLU once took reversed text for "yes".
+    answer = yes_no(text, intent, trust_intent=False)
     if answer is None:
         return Interpretation(problem="not_understood")
     return Interpretation(slots={"consent": answer})

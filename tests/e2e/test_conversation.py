@@ -80,9 +80,11 @@ def test_happy_path_completes_the_intake(patient: Patient) -> None:
 def test_volunteered_answers_are_not_asked_again(patient: Patient) -> None:
     first = patient.says("I'm Maria, 42, and my lower back has hurt for 3 weeks, about a 7")
     assert asks("consent") in first, patient.history()
-    # Kept only once consent is given; then the next unanswered question is contact.
+    # Kept only once consent is given; the complaint is known, so the safety checklist
+    # comes first, then the next unanswered question: contact.
     reply = patient.says("yes")
-    assert asks("contact") in reply, patient.history()
+    assert asks("urgency_check_checklist") in reply, patient.history()
+    assert asks("contact") in patient.says("none of these"), patient.history()
     slots = patient.tracker()["slots"]
     assert slots["patient_name"] == "Maria" and slots["age"] == 42
     assert slots["pain_level"] == 7 and slots["duration_days"] == 21
@@ -122,7 +124,7 @@ def test_interruptions_keep_the_form(patient: Patient, text: str, expected: str 
 
 def test_optional_question_can_be_skipped(patient: Patient) -> None:
     start(patient)
-    answer_all(patient, ANSWERS[:5])
+    answer_all(patient, ANSWERS[:6])
     reply = patient.says("can I skip this?")
     assert messages.text("skip.skipped") in reply and asks("onset_cause") in reply, (
         patient.history()

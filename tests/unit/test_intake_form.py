@@ -590,3 +590,18 @@ def test_none_on_the_checklist_goes_on_and_never_asks_again(text: str) -> None:
     assert values["urgency_check"] is False
     assert "red_flags" not in values
     assert values["requested_slot"] == "pain_level"
+
+
+@pytest.mark.parametrize("text", ["\u202eseY", "\u202eoN", "sounds like a plan for later"])
+def test_consent_takes_only_clear_words_or_buttons_never_the_intent_alone(text: str) -> None:
+    tracker = make_tracker(text, requested="consent", intent="affirm", confidence=0.99)
+    events, _ = run(tracker)
+    values = {e["name"]: e["value"] for e in events}
+    assert values.get("consent") is None, values  # asked again, never taken as yes
+    assert values["requested_slot"] == "consent"
+
+
+@pytest.mark.parametrize(("text", "answer"), [("/affirm", True), ("yes", True), ("/deny", False)])
+def test_consent_buttons_and_plain_words_still_work(text: str, answer: bool) -> None:
+    events, _ = run(make_tracker(text, requested="consent", intent="affirm"))
+    assert {e["name"]: e["value"] for e in events}["consent"] is answer
