@@ -46,7 +46,7 @@ _NO_WITH_YES_RE = re.compile(
     r"\b(?:of\s+course\s+not|sure\s+not|absolutely\s+not|definitely\s+not)\b"
 )
 _NO_RE = re.compile(
-    r"\b(?:no+|nope|nah+|n|nay|not|never|negative|disagree[ds]?|decline[ds]?|refuse[ds]?|"
+    r"\b(?:no+|nope|nah+|naw+|n|nay|not|never|negative|disagree[ds]?|decline[ds]?|refuse[ds]?|"
     r"reject|don'?t|do\s+not|doesn'?t|won'?t|will\s+not|can'?t|cannot|haven'?t|have\s+not|"
     r"didn'?t|nein|non|nee|nie|nej|cancel|wrong|incorrect|nop|none)\b"
 )
@@ -56,7 +56,8 @@ _YES_RE = re.compile(
     r"correct|that'?s\s+right|right\s+yes|accept(?:ed)?|go\s+ahead|please\s+do|"
     r"(?:sounds|that'?s|all)\s+(?:good|fine|great)|fine|affirmative|aye|confirm(?:ed)?|"
     r"understood|got\s+it|will\s+do|indeed|exactly|happy\s+to|let'?s\s+(?:go|do\s+it)|"
-    r"yes\s+please|yessir|s[ií]|claro|vale|oui|d'accord|ja|jawohl|yes)\b"
+    r"yes\s+please|yessir|s[ií]|claro|vale|oui|d'accord|ja|jawohl|yes|"
+    r"(?:i\s+)?(?:give\s+(?:my\s+)?)?consent(?:ed)?|right-?o|rightio|right\s+oh?)\b"
 )
 # Whole-message answers only: as part of a sentence these words mean other things.
 _YES_ALONE = frozenset(
@@ -80,6 +81,10 @@ _YES_ALONE = frozenset(
         "that is it",
         "go on",
         "go on then",
+        "grand so",
+        "thats me",
+        "that's me",
+        "lekker",
         "go for it",
         "fire away",
         "ask away",

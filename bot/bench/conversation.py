@@ -159,8 +159,14 @@ async def _session(client: httpx.AsyncClient) -> tuple[str, str]:
     return str(session["conversation_id"]), str(session["token"])
 
 
-async def play(client: httpx.AsyncClient, stack: Stack, script: PatientScript) -> Played:
-    """Play one patient script to its end (or ``MAX_TURNS``)."""
+async def play(
+    client: httpx.AsyncClient, stack: Stack, script: PatientScript, *, words_only: bool = False
+) -> Played:
+    """Play one patient script to its end (or ``MAX_TURNS``).
+
+    ``words_only``: the patient answers "none of these" to the safety checklist, so
+    only what their words give away can stop the intake (the danger screen alone).
+    """
     played = Played(script.id, script.expect, script.min_triage)
     try:
         conversation_id, token = await _session(client)
@@ -192,6 +198,9 @@ async def play(client: httpx.AsyncClient, stack: Stack, script: PatientScript) -
             played.outcome = ended
             return played
         message = patient.next_message(slot, turns=played.turns)
+        pending = slots.get("urgency_pending") or {}
+        if words_only and slot == URGENCY_SLOT and pending.get("question") == "checklist":
+            message = "none of these"
     played.error = f"no ending after {MAX_TURNS} messages"
     return played
 
@@ -401,7 +410,7 @@ def score_sentences(
 
 
 async def run_batches(
-    stack: Stack, batches: list[Path], sentence_files: list[Path]
+    stack: Stack, batches: list[Path], sentence_files: list[Path], *, words_only: bool = False
 ) -> tuple[list[BatchScore], SentenceScore | None]:
     """Play every batch (and the sentences) against a running stack."""
     limits = httpx.Limits(max_connections=2 * CONCURRENCY + 4)
@@ -412,7 +421,9 @@ async def run_batches(
         for path in batches:
             scripts = load_patients(path)
             print(f"batch {path.name}: {len(scripts)} patients ...", file=sys.stderr, flush=True)
-            played = await _bounded([play(client, stack, s) for s in scripts])
+            played = await _bounded(
+                [play(client, stack, s, words_only=words_only) for s in scripts]
+            )
             scores.append(score_batch(path.stem, played))
         if not sentence_files:
             return scores, None
@@ -497,6 +508,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--config", type=Path, default=CONFIG, help="Rasa config to train/use")
     parser.add_argument("--json", type=Path, help="also write the results (with failures) here")
+    parser.add_argument(
+        "--words-only",
+        action="store_true",
+        help='patients answer "none of these" to the safety checklist: the danger screen alone',
+    )
     args = parser.parse_args(argv)
     # --sentences alone scores only the sentences (a new set, first seen).
     batches = args.batch or ([] if args.sentences else sorted(BLIND_DIR.glob("batch_*.yml")))
@@ -523,7 +539,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     stack.start()
     try:
-        scores, sentence_score = asyncio.run(run_batches(stack, batches, sentences))
+        scores, sentence_score = asyncio.run(
+            run_batches(stack, batches, sentences, words_only=args.words_only)
+        )
     finally:
         stack.stop()
     print(render(scores, sentence_score))
