@@ -39,7 +39,7 @@ def ask_for(
             text=messages.text("summary.ask_what"), buttons=_field_buttons(slots)
         )
         return
-    assessment = clinical.assess(answers.intake_answers(slots))
+    assessment = clinical.assess(answers.intake_answers(slots), known=answers.form_values(slots))
     dispatcher.utter_message(text=readback.readback(slots, assessment))
     text, buttons = messages.question("summary_confirmed")
     dispatcher.utter_message(text=text, buttons=buttons)

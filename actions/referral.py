@@ -19,6 +19,6 @@ def summary_from_tracker(tracker: Tracker) -> dict[str, Any]:
     return build_summary(
         conversation_id=tracker.sender_id,
         slots=slots,
-        assessment=clinical.assess(answers.intake_answers(slots)),
+        assessment=clinical.assess(answers.intake_answers(slots), known=answers.form_values(slots)),
         now=datetime.datetime.now(datetime.timezone.utc),
     )

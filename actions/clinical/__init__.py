@@ -13,6 +13,7 @@ first use.
 from __future__ import annotations
 
 from actions.clinical.analysis import (
+    FormValues,
     analyze,
     assess,
     classify_onset,
@@ -42,6 +43,7 @@ __all__ = [
     "TRIAGE_LEVELS",
     "Catalogue",
     "CatalogueError",
+    "FormValues",
     "analyze",
     "assess",
     "classify_onset",

@@ -242,10 +242,30 @@ class _Answers:
         return self.values.get(slot, "")
 
 
-def assess(answers: dict[str, str], *, today: datetime.date | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FormValues:
+    """Answers the intake form has already read into typed values.
+
+    ``assess`` uses them as they are instead of parsing the text again, so the danger
+    screen, the scoring and the summary all see the values the patient confirmed.
+    """
+
+    pain_level: int | None = None
+    duration_days: int | None = None
+    chronicity: str | None = None
+    age: int | None = None
+
+
+def assess(
+    answers: dict[str, str],
+    *,
+    today: datetime.date | None = None,
+    known: FormValues | None = None,
+) -> dict[str, Any]:
     """Complaint, history, triage and suggestions for a full set of intake answers.
 
-    ``answers`` maps contract slot names to what the patient typed. The result has the
+    ``answers`` maps contract slot names to what the patient typed; ``known`` holds
+    what the form already read (pain, duration, age), used as is. The result has the
     shape of the referral summary's ``complaint``, ``history``, ``triage``,
     ``suggested_conditions`` and ``suggested_techniques``.
     """
@@ -256,15 +276,19 @@ def assess(answers: dict[str, str], *, today: datetime.date | None = None) -> di
     day = today or datetime.date.today()
     given = _Answers(answers)
 
-    pain = (
-        parsing.parse_pain_level(given.get("pain_level")).value if given.get("pain_level") else None
-    )
+    form = known or FormValues()
+    pain = form.pain_level
+    if pain is None and given.get("pain_level"):
+        pain = parsing.parse_pain_level(given.get("pain_level")).value
     duration = (
         parsing.parse_duration(given.get("pain_duration"), today=day).value
-        if given.get("pain_duration")
+        if given.get("pain_duration") and form.duration_days is None
         else None
     )
-    duration_days = duration.days if duration is not None else None
+    duration_days = form.duration_days if form.duration_days is not None else None
+    chronicity = form.chronicity
+    if duration is not None:
+        duration_days, chronicity = duration.days, duration.chronicity
 
     onset_text = given.get("onset_cause")
     after_surgery = bool(onset_text) and classify_onset(onset_text) == "surgery"
@@ -283,7 +307,9 @@ def assess(answers: dict[str, str], *, today: datetime.date | None = None) -> di
         found[slot] = p.extractor.extract(parsed, professional=slot == "diagnosis")
         hits.extend(p.triage.from_medications(found[slot].medications))
 
-    age = parsing.parse_age(given.get("age")).value if given.get("age") else None
+    age = form.age
+    if age is None and given.get("age"):
+        age = parsing.parse_age(given.get("age")).value
     hits.extend(p.triage.minor_from_age(age, f"age {age}"))
     flags = p.triage.finalize(hits)
 
@@ -304,8 +330,8 @@ def assess(answers: dict[str, str], *, today: datetime.date | None = None) -> di
     profile.diagnoses.extend(history_diagnoses)
     profile.medications.extend(history.medications)
     profile.medications.extend(found.get("medications", empty).medications)
-    if duration is not None and duration.chronicity:
-        profile.chronicity = duration.chronicity
+    if chronicity:
+        profile.chronicity = chronicity
         profile.chronicity_evidence = given.get("pain_duration")
 
     ranked = p.scorer.rank(profile)
@@ -330,7 +356,7 @@ def assess(answers: dict[str, str], *, today: datetime.date | None = None) -> di
             if duration is not None
             else (given.get("pain_duration") or None),
             "duration_days": duration_days,
-            "chronicity": duration.chronicity if duration is not None else complaint.chronicity,
+            "chronicity": chronicity or complaint.chronicity,
             "onset_cause": onset_category(found["onset_cause"].mechanisms, cat)
             if "onset_cause" in found
             else ("gradual_unknown" if onset_text and is_none_answer(onset_text, cat) else None),

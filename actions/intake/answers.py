@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -312,6 +312,22 @@ def volunteered(text: str, *, today: datetime.date | None = None) -> Interpretat
         )
     flags.extend(_flags(text))
     return Interpretation(slots=values, red_flags=flags)
+
+
+def form_values(slots: Mapping[str, Any]) -> clinical.FormValues:
+    """What the form already read into typed values, for ``clinical.assess`` to use as is."""
+
+    def whole(name: str) -> int | None:
+        value = slots.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    chronicity = slots.get("chronicity")
+    return clinical.FormValues(
+        pain_level=whole("pain_level"),
+        duration_days=whole("duration_days"),
+        chronicity=chronicity if isinstance(chronicity, str) else None,
+        age=whole("age"),
+    )
 
 
 def intake_answers(slots: dict[str, Any]) -> dict[str, str]:

@@ -135,3 +135,28 @@ def test_import_does_not_build_the_engine() -> None:
         "assert loader.default_catalogue.cache_info().currsize == 0\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_assess_uses_what_the_form_already_read() -> None:
+    # The text says "about a 6" and "a couple of months"; the form's typed values win,
+    # so the scoring, the screen's dating of events and the summary agree.
+    answers = {**FULL_ANSWERS, "pain_level": "about a 6", "pain_duration": "a couple of months"}
+    known = clinical.FormValues(pain_level=4, duration_days=10, chronicity="acute", age=15)
+    result = assess(answers, today=TODAY, known=known)
+    assert result["complaint"]["pain_level"] == 4
+    assert result["complaint"]["duration_days"] == 10
+    assert result["complaint"]["chronicity"] == "acute"
+    assert "minor" in {f["id"] for f in result["triage"]["red_flags"]}
+    parsed = assess(answers, today=TODAY)
+    assert parsed["complaint"]["pain_level"] == 6
+    assert (
+        parsed["complaint"]["duration_days"] is not None
+        and parsed["complaint"]["duration_days"] > 10
+    )
+
+
+def test_form_values_take_only_typed_numbers() -> None:
+    from actions.intake.answers import form_values
+
+    values = form_values({"pain_level": 7, "duration_days": 21, "chronicity": "acute", "age": True})
+    assert values == clinical.FormValues(pain_level=7, duration_days=21, chronicity="acute")
