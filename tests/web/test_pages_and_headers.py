@@ -107,3 +107,17 @@ async def test_logs_hold_no_message_text_query_strings_or_rasa_token(
         line.startswith(f"POST /chat/sessions/{conversation}/messages 200") for line in access
     )
     assert any(line.startswith("GET /healthz 200") for line in access)
+
+
+async def test_a_request_path_can_never_forge_or_corrupt_a_log_line(
+    make_gateway: GatewayFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with make_gateway() as gw:
+        await gw.client.get("/chat/%0aINFO%20bot.web.access%20GET%20/forged%20200%00" + "x" * 5000)
+    access = [r.getMessage() for r in caplog.records if r.name == "bot.web.access"]
+    assert len(access) == 1
+    line = access[0]
+    assert "\n" not in line and "\x00" not in line
+    assert "%0aINFO" in line  # logged as it came, still encoded
+    assert len(line) < 300

@@ -1,7 +1,9 @@
 """Access log without PHI: method, path (no query string), status, duration.
 
 Bodies, query strings and headers are never logged: a query string may
-carry a token, a body patient text. Conversation ids in paths are fine.
+carry a token, a body patient text. Conversation ids in paths are fine. The
+path is logged as it came on the wire (still percent-encoded), escaped to
+printable ASCII and capped, so "%0a" or a NUL can never split or corrupt a line.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.web.logs import loggable
 from bot.web.middleware.response_start import ResponseStart
 
 __all__ = ["AccessLogMiddleware"]
@@ -36,8 +39,8 @@ class AccessLogMiddleware:
         finally:
             log.info(
                 "%s %s %d %.1fms",
-                scope.get("method", "-"),
-                scope.get("path", "-"),
+                loggable(str(scope.get("method", "-")), 16),
+                loggable(scope.get("raw_path") or str(scope.get("path", "-"))),
                 response.status or 500,
                 (time.perf_counter() - started) * 1000,
             )
