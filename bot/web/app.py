@@ -21,6 +21,7 @@ from bot.web.middleware import (
     BodyLimitMiddleware,
     CatchAllMiddleware,
     ChatCorsMiddleware,
+    HeadMiddleware,
     SecurityHeadersMiddleware,
 )
 from bot.web.routes import analyze, chat, health, intakes, pages
@@ -69,5 +70,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
     app.add_middleware(ChatCorsMiddleware, allowed_origins=config.allowed_origins)
     app.add_middleware(SecurityHeadersMiddleware, allowed_origins=config.allowed_origins)
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(AccessLogMiddleware)
     return app

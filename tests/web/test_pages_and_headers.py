@@ -121,3 +121,17 @@ async def test_a_request_path_can_never_forge_or_corrupt_a_log_line(
     assert "\n" not in line and "\x00" not in line
     assert "%0aINFO" in line  # logged as it came, still encoded
     assert len(line) < 300
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/widget.js"])
+async def test_head_is_answered_like_get_without_a_body(
+    make_gateway: GatewayFactory, path: str
+) -> None:
+    async with make_gateway() as gw:
+        got = await gw.client.get(path)
+        head = await gw.client.head(path)
+    assert got.status_code == 200
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers.get("content-type") == got.headers.get("content-type")
+    assert head.headers.get("content-security-policy") == got.headers.get("content-security-policy")
