@@ -11,7 +11,7 @@ from typing import Any
 from actions.clinical import contract, urgency
 from actions.clinical.extraction import Extractor, Findings
 from actions.clinical.loader import Catalogue
-from actions.clinical.medications import medication_names
+from actions.clinical.medications import medication_doses, medication_names
 from actions.clinical.nlp import Engine, Parsed, engine
 from actions.clinical.onset import onset_category
 from actions.clinical.regions import describe
@@ -345,6 +345,11 @@ def assess(
         if "medications" in found
         else []
     )
+    doses = (
+        medication_doses(found["medications"].medications, medications, medications_text, cat)
+        if "medications" in found
+        else []
+    )
     referral_text = given.get("physician_referral")
     return {
         "complaint": {
@@ -371,6 +376,8 @@ def assess(
             else given.get("referring_physician"),
             "medical_history": given.get("medical_history") or None,
             "medications": medications,
+            # Added to the summary (schema "1" grows, never renames): doses as written.
+            "medication_doses": doses,
         },
         "triage": {
             "level": contract.most_urgent(f["level"] for f in flags),

@@ -79,6 +79,7 @@ def test_assess_shape_matches_the_referral_summary() -> None:
         "referring_physician": "Dr. Patel",
         "medical_history": "no fever, never had a clot, not pregnant",
         "medications": ["warfarin"],
+        "medication_doses": [],
     }
     assert result["triage"]["level"] == "caution"
     assert [f["id"] for f in result["triage"]["red_flags"]] == ["anticoagulants"]
@@ -160,3 +161,16 @@ def test_form_values_take_only_typed_numbers() -> None:
 
     values = form_values({"pain_level": 7, "duration_days": 21, "chronicity": "acute", "age": True})
     assert values == clinical.FormValues(pain_level=7, duration_days=21, chronicity="acute")
+
+
+def test_medication_doses_are_kept_as_written() -> None:
+    history = assess(
+        {"medications": "warfarin 5 mg daily and paracetamol 500mg twice a day, lisinopril"},
+        today=TODAY,
+    )["history"]
+    assert history["medication_doses"] == [
+        {"name": "warfarin", "dose": "5 mg daily"},
+        {"name": "acetaminophen (Tylenol)", "dose": "500mg twice a day"},
+    ]
+    assert "lisinopril" in history["medications"]  # named, no dose written
+    assert assess({"medications": "none"}, today=TODAY)["history"]["medication_doses"] == []
