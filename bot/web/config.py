@@ -72,7 +72,8 @@ class GatewaySettings:
     rate_client: RateLimit = RateLimit(120, 60)
     rate_conversation: RateLimit = RateLimit(30, 10)
     rate_limit_redis_url: str = field(default="", repr=False)
-    forwarded_allow_ips: str = "127.0.0.1"
+    #: Proxies whose X-Forwarded-For is believed ("" = none: the socket's address counts).
+    forwarded_allow_ips: str = ""
     log_level: str = "info"
 
     def __post_init__(self) -> None:
@@ -139,6 +140,6 @@ class GatewaySettings:
             rate_client=limit("GATEWAY_RATE_CLIENT", 120, 60),
             rate_conversation=limit("GATEWAY_RATE_CONVERSATION", 30, 10),
             rate_limit_redis_url=get("GATEWAY_RATE_LIMIT_REDIS_URL", ""),
-            forwarded_allow_ips=get("GATEWAY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            forwarded_allow_ips=get("GATEWAY_FORWARDED_ALLOW_IPS", ""),
             log_level=get("GATEWAY_LOG_LEVEL", "info").lower(),
         )

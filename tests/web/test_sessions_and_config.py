@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from bot.settings import SettingsError
 from bot.web.config import GatewaySettings, RateLimit
 from bot.web.sessions import CONVERSATION_ID, issue_session, verify_session
+from tests.web.conftest import free_port, gateway_settings
+from tests.web.fake_rasa import FakeRasa
 
 SECRET = "unit-test-secret"
 
@@ -70,3 +73,57 @@ def test_settings_from_env_defaults_and_overrides() -> None:
 def test_bad_settings_are_refused(environ: dict[str, str]) -> None:
     with pytest.raises(SettingsError):
         GatewaySettings.from_env(environ)
+
+
+async def _served_sessions(settings: GatewaySettings, forwarded: list[str]) -> list[int]:
+    """Serve the app with the real uvicorn options; POST /chat/sessions per XFF value."""
+    import asyncio
+
+    import uvicorn
+
+    from bot.web.__main__ import server_options
+    from bot.web.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, **server_options(settings)
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(200):  # bounded: up to 10 s
+            if server.started:
+                break
+            await asyncio.sleep(0.05)
+        assert server.started
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", trust_env=False
+        ) as client:
+            return [
+                (await client.post("/chat/sessions", headers={"X-Forwarded-For": ip})).status_code
+                for ip in forwarded
+            ]
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=15)
+
+
+async def test_x_forwarded_for_from_loopback_cannot_dodge_the_rate_limit(
+    db_url: str, fake_rasa: FakeRasa
+) -> None:
+    settings = gateway_settings(db_url, fake_rasa.url, rate_sessions=RateLimit(60, 2))
+    rotating = [f"203.0.113.{n}" for n in range(1, 6)]
+    statuses = await _served_sessions(settings, rotating)
+    assert statuses[:2] == [201, 201]
+    assert 429 in statuses[2:], statuses  # one client, one bucket, whatever it claims
+
+
+async def test_x_forwarded_for_counts_from_a_configured_proxy(
+    db_url: str, fake_rasa: FakeRasa
+) -> None:
+    settings = gateway_settings(
+        db_url, fake_rasa.url, rate_sessions=RateLimit(60, 2), forwarded_allow_ips="127.0.0.1"
+    )
+    statuses = await _served_sessions(settings, [f"203.0.113.{n}" for n in range(1, 6)])
+    assert statuses == [201] * 5  # the proxy's clients each get their own bucket
