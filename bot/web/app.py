@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from bot.web.config import GatewaySettings
 from bot.web.errors import install_error_handlers
@@ -71,5 +72,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(ChatCorsMiddleware, allowed_origins=config.allowed_origins)
     app.add_middleware(SecurityHeadersMiddleware, allowed_origins=config.allowed_origins)
     app.add_middleware(HeadMiddleware)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
     app.add_middleware(AccessLogMiddleware)
     return app

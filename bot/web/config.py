@@ -34,6 +34,22 @@ class RateLimit:
         return self.per_minute > 0 and self.burst > 0
 
 
+#: The names a gateway on this machine is reached by (the default Host allow-list).
+LOOPBACK_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
+
+
+def _hosts(raw: str) -> tuple[str, ...]:
+    """``GATEWAY_ALLOWED_HOSTS``: comma-separated host names ("*.example.com" allowed)."""
+    hosts = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+    for host in hosts:
+        if "/" in host or (":" in host.strip("[]") and not host.startswith("[")):
+            raise SettingsError(
+                f"GATEWAY_ALLOWED_HOSTS: {host!r} is not a host name (no scheme, port or "
+                "path; e.g. intake.example-clinic.com)"
+            )
+    return hosts or LOOPBACK_HOSTS
+
+
 def _origins(raw: str) -> tuple[str, ...]:
     origins: list[str] = []
     for item in raw.split(","):
@@ -72,6 +88,9 @@ class GatewaySettings:
     rate_client: RateLimit = RateLimit(120, 60)
     rate_conversation: RateLimit = RateLimit(30, 10)
     rate_limit_redis_url: str = field(default="", repr=False)
+    #: Host header values served (anything else gets 400): a request for another site
+    #: name, or a DNS-rebinding page, is refused before any route runs.
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     #: Proxies whose X-Forwarded-For is believed ("" = none: the socket's address counts).
     forwarded_allow_ips: str = ""
     log_level: str = "info"
@@ -141,5 +160,6 @@ class GatewaySettings:
             rate_conversation=limit("GATEWAY_RATE_CONVERSATION", 30, 10),
             rate_limit_redis_url=get("GATEWAY_RATE_LIMIT_REDIS_URL", ""),
             forwarded_allow_ips=get("GATEWAY_FORWARDED_ALLOW_IPS", ""),
+            allowed_hosts=_hosts(env.get("GATEWAY_ALLOWED_HOSTS", "")),
             log_level=get("GATEWAY_LOG_LEVEL", "info").lower(),
         )

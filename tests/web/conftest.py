@@ -74,6 +74,8 @@ def gateway_settings(database_url: str, rasa_url: str, **overrides: Any) -> Gate
         "rate_sessions": GENEROUS,
         "rate_client": GENEROUS,
         "rate_conversation": GENEROUS,
+        # The in-process client's base URL, plus the loopback names real servers use.
+        "allowed_hosts": ("gateway.test", "127.0.0.1", "localhost"),
     }
     values.update(overrides)
     return GatewaySettings(**values)

@@ -135,3 +135,25 @@ async def test_head_is_answered_like_get_without_a_body(
     assert head.content == b""
     assert head.headers.get("content-type") == got.headers.get("content-type")
     assert head.headers.get("content-security-policy") == got.headers.get("content-security-policy")
+
+
+async def test_a_request_for_another_host_name_is_refused(make_gateway: GatewayFactory) -> None:
+    async with make_gateway() as gw:
+        evil = await gw.client.get("/healthz", headers={"Host": "attacker.example"})
+        ok = await gw.client.get("/healthz")
+    assert evil.status_code == 400
+    assert ok.status_code == 200
+
+
+def test_the_host_allow_list_comes_from_the_environment() -> None:
+    from bot.settings import SettingsError
+    from bot.web.config import LOOPBACK_HOSTS, GatewaySettings
+
+    key = {"INTAKE_SECRET_KEY": "x" * 48}
+    assert GatewaySettings.from_env(key).allowed_hosts == LOOPBACK_HOSTS
+    configured = GatewaySettings.from_env(
+        {**key, "GATEWAY_ALLOWED_HOSTS": "Intake.Example-Clinic.com, *.clinic.test"}
+    )
+    assert configured.allowed_hosts == ("intake.example-clinic.com", "*.clinic.test")
+    with pytest.raises(SettingsError, match="GATEWAY_ALLOWED_HOSTS"):
+        GatewaySettings.from_env({**key, "GATEWAY_ALLOWED_HOSTS": "https://intake.example.com"})
