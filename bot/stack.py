@@ -131,6 +131,10 @@ def lock_store_settings(redis_url: str) -> dict[str, str]:
     }
 
 
+#: How long a stopping process group may take after SIGTERM before SIGKILL.
+STOP_TIMEOUT_S = 12.0
+
+
 @dataclass
 class Service:
     """One child process with its log file and health URL."""
@@ -169,14 +173,25 @@ class Service:
         except (urllib.error.URLError, OSError):
             return False
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Ask the process group to stop; kill it if it does not."""
+        self.terminate()
+        self.wait_or_kill(time.monotonic() + timeout)
+
+    def terminate(self) -> None:
+        """Send the process group SIGTERM (no waiting)."""
         if self.process is None or self.process.poll() is not None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=timeout)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+
+    def wait_or_kill(self, deadline: float) -> None:
+        """Wait until ``deadline`` (a ``time.monotonic()`` value), then SIGKILL the group."""
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
@@ -330,6 +345,13 @@ class Stack:
         return next((s for s in self.services if s.exit_code() is not None), None)
 
     def stop(self) -> None:
-        """Stop every process (Rasa first, so no action call is cut off)."""
-        for service in reversed(self.services):
-            service.stop()
+        """Stop every process: the gateway and Rasa together, then the action server
+        (so no action call is cut off). Bounded: at most about 2 x (STOP_TIMEOUT_S + 5) s."""
+        front = [s for s in reversed(self.services) if s.name != "actions"]
+        back = [s for s in self.services if s.name == "actions"]
+        for group in (front, back):
+            for service in group:
+                service.terminate()
+            deadline = time.monotonic() + STOP_TIMEOUT_S
+            for service in group:
+                service.wait_or_kill(deadline)
