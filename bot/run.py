@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    # Ctrl-C stops everything even when the parent started us with SIGINT ignored (a
+    # shell's background job or nohup does that, and Python keeps the ignore).
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
         stack.start(on_status=_status)
