@@ -391,4 +391,6 @@ class UrgencyRules(_Model):
             missing = [g for g in rule.all_of if g not in self.groups]
             if missing:
                 raise ValueError(f"rule {rule.id!r} names unknown groups {missing}")
+            if rule.question == "safety" and rule.acuity != "ask":
+                raise ValueError(f"rule {rule.id!r}: the safety question is asked, never raised")
         return self

@@ -23,7 +23,7 @@ def _overlaps(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
     return any(mention.start < hi and lo < mention.end for lo, hi in spans)
 
 
-def _answered_no(parsed: Parsed, end: int, words: Iterable[str]) -> bool:
+def _answered_no(parsed: Parsed, end: int, words: tuple[str, ...]) -> bool:
     """ "shortness of breath? no." - the mention is a question its writer answered no."""
     doc = parsed.doc
     if end >= len(doc) or doc[end].text not in ("?", "?:"):
@@ -31,7 +31,7 @@ def _answered_no(parsed: Parsed, end: int, words: Iterable[str]) -> bool:
     after = end + 1
     while after < len(doc) and (doc[after].is_space or doc[after].text in (":", "-")):
         after += 1
-    return after < len(doc) and doc[after].lower_ in set(words)
+    return after < len(doc) and doc[after].lower_ in words
 
 
 def is_negated(

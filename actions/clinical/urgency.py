@@ -138,8 +138,9 @@ def screen(parsed: Parsed, catalogue: Catalogue) -> tuple[list[UrgencyFinding], 
             if whole and len({parsed.sentence_of[m.start] for m in picked}) > 1:
                 evidence = "; ".join(parsed.snippet(m.start, m.end, context=1) for m in picked)
             urgent_now = bool(now_sentences) if whole else sentence in now_sentences
-            # Words of acuity say nothing about intent: the safety question is always put.
-            urgent_now = urgent_now and rule.question == "now" and rule.acuity == "raise"
+            # Safety nets (and the safety question, whose intent no acuity word shows)
+            # only ask.
+            urgent_now = urgent_now and rule.acuity == "raise"
             if urgent_now or rule.unsure == "raise":
                 flag = rule.flag if urgent_now else rule.otherwise
                 if flag is not None:

@@ -36,6 +36,7 @@ from typing import Any
 import httpx
 
 from actions.clinical.contract import level_rank
+from actions.intake.flow import CHECKLIST_PENDING
 from bot.bench.load import BENCH_DIR, bench_stack
 from bot.bench.scripts import (
     OPENING,
@@ -58,7 +59,7 @@ REQUEST_TIMEOUT_S = 60.0
 #: A patient gets at most this many messages: far more than an intake needs.
 MAX_TURNS = 60
 #: The flag a plain "yes" to the safety checklist raises.
-CHECKLIST_FLAG = "reported_emergency"
+CHECKLIST_FLAG = str(CHECKLIST_PENDING["flag"])
 #: Patients played at once (bounded so Rasa is not the thing being measured).
 CONCURRENCY = 4
 #: The fixed answers used to reach the complaint question for single sentences.
